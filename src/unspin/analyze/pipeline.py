@@ -1,0 +1,91 @@
+"""The pipeline: ordered components, each reading a Document and adding one layer.
+
+Components declare the layers they need and the one they make, as spaCy's
+do, and a pipeline is checked before it runs, so a missing prerequisite is
+an error at start-up rather than an empty layer in the output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from unspin.document import Document, Span
+
+ComponentFunc = Callable[[Document], Iterable[Span]]
+
+
+class PipelineError(ValueError):
+    """A pipeline that cannot run as defined."""
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    func: ComponentFunc
+    assigns: str
+    requires: tuple[str, ...] = ()
+
+    def __call__(self, doc: Document) -> Document:
+        doc.set_layer(self.assigns, (_stamp(s, self.name) for s in self.func(doc)))
+        return doc
+
+
+def _stamp(span: Span, name: str) -> Span:
+    if span.component:
+        return span
+    return Span(span.start, span.end, span.label, span.confidence, name, span.attrs)
+
+
+class Registry:
+    """Named components; the built-in ones register themselves on import."""
+
+    def __init__(self) -> None:
+        self._components: dict[str, Component] = {}
+
+    def component(self, name: str, assigns: str, requires: Sequence[str] = ()):
+        def register(func: ComponentFunc) -> ComponentFunc:
+            if name in self._components:
+                raise PipelineError(f"component {name!r} is registered twice")
+            self._components[name] = Component(name, func, assigns, tuple(requires))
+            return func
+
+        return register
+
+    def get(self, name: str) -> Component:
+        try:
+            return self._components[name]
+        except KeyError:
+            known = ", ".join(sorted(self._components)) or "none"
+            raise PipelineError(f"no component named {name!r} (known: {known})") from None
+
+    def names(self) -> list[str]:
+        return sorted(self._components)
+
+
+registry = Registry()
+
+#: The one pipeline definition: component names in the order they run.
+#: Analysis components (sentences, entities, ...) join this list as they land.
+PIPELINE: tuple[str, ...] = ()
+
+
+def build(names: Sequence[str] = PIPELINE, reg: Registry = registry) -> list[Component]:
+    """Resolve and check a pipeline: every required layer is made by an earlier component."""
+    components = [reg.get(n) for n in names]
+    made: set[str] = set()
+    for c in components:
+        missing = [layer for layer in c.requires if layer not in made]
+        if missing:
+            raise PipelineError(
+                f"component {c.name!r} needs layer(s) {', '.join(missing)} "
+                "which no earlier component assigns"
+            )
+        made.add(c.assigns)
+    return components
+
+
+def run(doc: Document, components: Sequence[Component]) -> Document:
+    for c in components:
+        c(doc)
+    return doc

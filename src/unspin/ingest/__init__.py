@@ -1,0 +1,184 @@
+"""Readers: from whatever the user points at to Documents (or Failures).
+
+``read_inputs`` is the one entry point. Each input is sniffed (or told its
+format), decoded and handed to the reader for its kind; every problem becomes
+a ``Failure`` naming the input, so a batch always goes on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import hashlib
+import io
+import zlib
+from typing import Iterable, Iterator
+
+from unspin.document import Document, Source
+from unspin.errors import E, Failure, InputError
+from unspin.ingest import jsonl, warc
+from unspin.ingest.decode import MAX_BYTES, check_size, decode
+from unspin.ingest.language import identify
+from unspin.ingest.sniff import FORMATS, sniff
+from unspin.ingest.sources import InputRef, expand, read_stdin
+
+__all__ = ["FORMATS", "read_inputs", "read_bytes", "finish"]
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def read_inputs(args: Iterable[str], format: str | None = None) -> Iterator[Document | Failure]:
+    for ref in expand(args):
+        if isinstance(ref, Failure):
+            yield ref
+            continue
+        yield from _read_ref(ref, format)
+
+
+def _read_ref(ref: InputRef, format: str | None) -> Iterator[Document | Failure]:
+    try:
+        if ref.path is None:
+            data = read_stdin()
+        else:
+            data = _read_file(ref)
+            if data is None:  # a WARC file: streamed, never loaded whole
+                yield from _read_warc_file(ref)
+                return
+    except InputError as err:
+        yield Failure.from_error(ref.name, err)
+        return
+    except OSError as err:
+        yield Failure(ref.name, E.UNREADABLE.value, err.strerror or str(err))
+        return
+    yield from read_bytes(ref.name, data, format)
+
+
+def _read_file(ref: InputRef) -> bytes | None:
+    """The file's (decompressed) bytes, or None when it is a WARC to stream."""
+    with open(ref.path, "rb") as fh:
+        head = fh.read(8192)
+    if _is_warc_head(head):
+        return None
+    check_size(ref.path.stat().st_size)
+    with open(ref.path, "rb") as fh:
+        data = fh.read(MAX_BYTES + 1)
+    return data
+
+
+def _is_warc_head(head: bytes) -> bool:
+    if head.startswith(_GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/")
+
+
+def gunzip(data: bytes) -> bytes:
+    """Decompress a gzip input within the size cap; a damaged stream is an InputError."""
+    d = zlib.decompressobj(wbits=31)
+    try:
+        out = d.decompress(data, MAX_BYTES + 1)
+    except zlib.error as err:
+        raise InputError(E.BAD_GZIP, f"damaged gzip data ({err})") from None
+    check_size(len(out))
+    if not d.eof:
+        raise InputError(E.BAD_GZIP, "gzip data is truncated (the stream ends early)")
+    return out
+
+
+def read_bytes(name: str, data: bytes, format: str | None = None) -> Iterator[Document | Failure]:
+    """Read one input held in memory: any format, gzip or not."""
+    try:
+        check_size(len(data))
+        if data.startswith(_GZIP_MAGIC):
+            data = gunzip(data)
+        kind = format or sniff(data)
+    except InputError as err:
+        yield Failure.from_error(name, err)
+        return
+    if kind == "warc":
+        yield from _read_warc_stream(name, io.BytesIO(data))
+    elif kind == "jsonl":
+        yield from _read_jsonl(name, data)
+    else:
+        try:
+            text, encoding = decode(data)
+            source = Source(name, kind, encoding, _sha256(data), len(text))
+            yield finish(_read_decoded(kind, text, source))
+        except InputError as err:
+            yield Failure.from_error(name, err)
+
+
+def _read_decoded(kind: str, text: str, source: Source, **html_args) -> Document:
+    if kind == "html":
+        from unspin.ingest.html import read_html
+
+        return read_html(text, source, **html_args)
+    from unspin.ingest.text import read_text_scrape
+
+    doc = read_text_scrape(text, source)
+    if not doc.text.strip():
+        raise InputError(E.NO_ARTICLE, "no article text found")
+    return doc
+
+
+def _read_warc_file(ref: InputRef) -> Iterator[Document | Failure]:
+    with open(ref.path, "rb") as fh:
+        yield from _read_warc_stream(ref.name, fh)
+
+
+def _read_warc_stream(name: str, stream) -> Iterator[Document | Failure]:
+    count = 0
+    try:
+        for item in warc.html_records(stream):
+            count += 1
+            if isinstance(item, warc.RecordFailure):
+                yield Failure.from_error(name, item.error, item.offset)
+                continue
+            try:
+                check_size(len(item.payload))
+                text, encoding = decode(item.payload, declared=item.charset)
+                source = Source(name, "warc", encoding, _sha256(item.payload), len(text), item.offset)
+                yield finish(_read_decoded("html", text, source, url=item.url, fetched=item.date))
+            except InputError as err:
+                yield Failure.from_error(name, err, item.offset)
+    except Exception as err:  # the WARC reader gave up on the rest of the file
+        yield Failure(name, E.BAD_WARC.value, f"unreadable WARC data after {count} records ({err})")
+
+
+def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:
+    try:
+        raw, _ = decode(data)
+    except InputError as err:
+        yield Failure.from_error(name, err)
+        return
+    for item in jsonl.articles(raw):
+        if isinstance(item, tuple):
+            number, err = item
+            yield Failure.from_error(name, err, number)
+            continue
+        source = Source(name, "jsonl", "utf-8", _sha256(item.body.encode("utf-8")), len(item.body), item.line)
+        try:
+            args = {"url": item.meta.get("url")} if item.kind == "html" else {}
+            doc = _read_decoded(item.kind, item.body, source, **args)
+        except InputError as err:
+            yield Failure.from_error(name, err, item.line)
+            continue
+        given = {k: v for k, v in item.meta.items()}
+        meta = dataclasses.replace(doc.meta, **given, extra={**doc.meta.extra, **item.extra})
+        yield finish(Document(doc.text, meta, doc.source, doc.furniture, doc.offsets, doc.layers))
+
+
+def finish(doc: Document) -> Document:
+    """Steps every reader shares: language identification and a stable id."""
+    if doc.meta.language:
+        return doc
+    language, confidence = identify(doc.text)
+    meta = dataclasses.replace(doc.meta, language=language, language_confidence=confidence)
+    return Document(doc.text, meta, doc.source, doc.furniture, doc.offsets, doc.layers)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+

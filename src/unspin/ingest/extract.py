@@ -1,0 +1,501 @@
+"""Main article text and metadata from one saved news page.
+
+trafilatura does the heavy lifting; this module parses the page once, hands the
+tree to trafilatura, then uses the same tree to repair what trafilatura gets
+wrong most often on news pages:
+
+* an article split over several sibling containers (only the first is kept);
+* a page where trafilatura keeps almost nothing of the main text block;
+* the headline repeated as the first line of the body;
+* boilerplate lines (share, newsletter, related links, comment counters, ...);
+* image captions and credits mixed into the body (returned as ``captions``).
+
+Metadata is read directly from ``<meta>`` tags and JSON-LD, which is several
+times cheaper than trafilatura's full metadata pass; the date comes from
+htmldate in its fast mode.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import trafilatura
+from htmldate import find_date
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    text: str
+    title: str | None
+    byline: str | None
+    published: str | None
+    site: str | None
+    url: str | None
+    description: str | None
+    language: str | None
+    captions: tuple[str, ...]
+
+
+EMPTY = Extraction("", None, None, None, None, None, None, None, ())
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+#: Tags whose text never belongs to the article body.
+_NON_TEXT = {"script", "style", "noscript", "template", "svg", "head", "iframe", "button", "select", "form"}
+#: Tags that hold one paragraph-like block of running text.
+_BLOCKS = {"p", "h2", "h3", "h4", "li", "pre"}
+#: Containers of captions and photo credits.
+_CAPTION_XPATH = etree.XPath(
+    '//figcaption | //*[contains(concat(" ", normalize-space(@class), " "), " caption ")'
+    ' or contains(@class, "caption-text") or contains(@class, "wp-caption-text")'
+    ' or contains(@class, "image-caption") or contains(@class, "img-caption")'
+    ' or contains(@class, "photo-caption") or contains(@class, "media-caption")]'
+)
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+                  "opinionnewsarticle", "webpage", "report", "techarticle", "scholarlyarticle"}
+
+# Boilerplate lines. Each pattern must match a whole (short) line, so a sentence
+# of the article that merely mentions "newsletter" or "share" is left alone.
+_BOILERPLATE = re.compile(
+    r"""^(?:
+        (?:share|share\ this(?:\ article|\ story|\ post)?|tweet|email|print|comments?|\d+\ comments?
+           |leave\ a\ (?:comment|reply)|tags?|advertisement|sponsored(?:\ content)?)\W*
+      | like\ this\ (?:story|article)\?.*
+      | (?:read\ more|see\ more|more|also|related(?:\ (?:articles?|stories|posts?|content|links|coverage))?
+           |see\ also|also\ read|read\ also|recommended(?:\ for\ you)?|you\ (?:may|might)\ also\ like
+           |more\ (?:on\ this|from|stories|news|in)[^.!?:]{0,60}|most\ (?:read|popular)[^.!?:]{0,60}|don'?t\ miss
+           |trending(?:\ now)?|leggi\ anche|lesen\ sie\ auch|lire\ aussi|leia\ (?:tamb[eé]m|mais)|mehr\ zum\ thema
+          )(?:\s*[:|»>]\s*.{0,160}|\W*)
+      | also\ on\ \S+\.\w{2,4}\b.*
+      | filed\ under\b.*
+      | tell\ us\ what\ you\ think.*
+      | (?:\S+\ )?(?:copyright|©|\(c\))\ .{0,120}
+      | .{0,80}\ball\ rights\ reserved\b.{0,40}
+      | .{0,60}(?:무단전재|무단\ 전재|재배포\ ?금지|転載禁止).{0,40}
+    )$""",
+    re.I | re.X,
+)
+# Calls to action that are boilerplate wherever they stand, if the line is short.
+_CALL_TO_ACTION = re.compile(
+    r"""(?:
+        \b(?:sign\ up|subscribe|register)\b.{0,120}\b(?:newsletters?|inbox|updates|alerts)\b
+      | \bnewsletters?\b.{0,120}\b(?:sign\ up|subscribe|inbox)\b
+      | \b(?:delivered|straight|right)\ (?:to|in|into)\ your\ inbox\b
+      | \bfollow\ (?:us|him|her|them|@\w+|[A-Z][\w.]+(?:\ [A-Z][\w.]+)?)\ on\ (?:twitter|facebook|instagram|linkedin)\b
+      | \bfollow\ (?:us|him|her|them)\b.{0,40}@\w+
+      | \bshare\ (?:it|this)\ with\ (?:a\ friend|your\ friends)\b
+    )""",
+    re.I | re.X,
+)
+_MAX_BOILERPLATE_LINE = 260
+
+
+def extract_article(html: str, url: str | None = None) -> Extraction:
+    """Article body, captions and metadata of ``html``; text is "" when none is found."""
+    try:
+        tree = load_html(html)
+    except Exception:  # lxml raises many kinds of errors on broken input
+        tree = None
+    if tree is None:
+        return EMPTY
+    meta = _metadata(tree, url)
+    try:
+        document = trafilatura.bare_extraction(
+            tree, url=url, favor_precision=True, include_comments=False, include_tables=True
+        )
+    except Exception:  # never let one odd page stop a batch
+        document = None
+    lines = _split_lines(document.text if document is not None else "")
+
+    blocks = _text_blocks(tree)
+    lines = _recover_split_article(lines, blocks)
+    lines = _fallback_main_block(lines, blocks)
+    captions = _captions(tree)
+    lines = _drop_captions(lines, captions)
+    lines = _drop_title(lines, meta.get("title"))
+    lines = _drop_boilerplate(lines)
+    lines = _drop_link_lists(lines, _anchor_texts(tree))
+
+    return Extraction(
+        text="\n".join(lines),
+        title=meta.get("title"),
+        byline=meta.get("byline"),
+        published=_published(tree, meta, url),
+        site=meta.get("site"),
+        url=meta.get("url"),
+        description=meta.get("description"),
+        language=meta.get("language"),
+        captions=tuple(captions),
+    )
+
+
+# --- text helpers -----------------------------------------------------------
+
+
+def _norm(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def _key(text: str) -> str:
+    """Comparison key: lower-case words only, so punctuation and spacing don't matter."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _split_lines(text: str) -> list[str]:
+    return [line for line in (text or "").split("\n") if line.strip()]
+
+
+def _element_text(el: HtmlElement) -> str:
+    """Visible text of ``el``, skipping scripts and other non-text children."""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if isinstance(node.tag, str) and node.tag not in _NON_TEXT:
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child)
+        if node.tail and node is not el:
+            parts.append(node.tail)
+
+    walk(el)
+    return _norm(" ".join(parts))
+
+
+# --- the page's paragraph blocks ---------------------------------------------
+
+
+@dataclass
+class _Block:
+    element: HtmlElement
+    text: str
+    key: str
+
+
+def _text_blocks(tree: HtmlElement) -> list[_Block]:
+    """Paragraph-like elements of the page, outermost only, in document order."""
+    blocks: list[_Block] = []
+    for el in tree.iter(*_BLOCKS):
+        if any(a.tag in _BLOCKS or a.tag in _NON_TEXT for a in el.iterancestors()):
+            continue
+        text = _element_text(el)
+        if text:
+            blocks.append(_Block(el, text, _key(text)))
+    return blocks
+
+
+def _container(block: _Block) -> HtmlElement:
+    """The element that groups a block with its sibling paragraphs."""
+    parent = block.element.getparent()
+    if block.element.tag == "li" and parent is not None and parent.getparent() is not None:
+        parent = parent.getparent()
+    return parent if parent is not None else block.element
+
+
+def _signature(el: HtmlElement) -> tuple[str, str] | None:
+    cls = _norm(el.get("class"))
+    return (el.tag, cls) if cls else None
+
+
+def _matched_blocks(lines: list[str], blocks: list[_Block]) -> list[int]:
+    """Indexes of page blocks whose text trafilatura kept."""
+    kept = {_key(line) for line in lines}
+    return [i for i, b in enumerate(blocks) if b.key and b.key in kept]
+
+
+def _recover_split_article(lines: list[str], blocks: list[_Block]) -> list[str]:
+    """Add the paragraphs of sibling containers that continue the extracted article.
+
+    Some sites cut one article into several containers of the same tag and class
+    (between ad slots); trafilatura keeps only the first. A container counts as a
+    continuation when it has the same tag and class as the one holding most
+    kept paragraphs and holds real paragraphs itself.
+    """
+    matched = _matched_blocks(lines, blocks)
+    if len(matched) < 2:
+        return lines
+    parents = Counter(id(_container(blocks[i])) for i in matched)
+    main_id, _ = parents.most_common(1)[0]
+    main = next(_container(blocks[i]) for i in matched if id(_container(blocks[i])) == main_id)
+    signature = _signature(main)
+    if signature is None:
+        return lines
+    matched_set = set(matched)
+    extra: dict[int, list[_Block]] = {}
+    for i, block in enumerate(blocks):
+        if i in matched_set or block.element.tag != "p":
+            continue
+        holder = _container(block)
+        if holder is main or _signature(holder) != signature:
+            continue
+        extra.setdefault(id(holder), []).append(block)
+    additions = [
+        b.text
+        for chunk in extra.values()
+        if sum(len(b.text) for b in chunk) >= 150
+        for b in chunk
+    ]
+    if not additions:
+        return lines
+    kept = {_key(line) for line in lines}
+    return lines + [text for text in additions if _key(text) not in kept]
+
+
+def _fallback_main_block(lines: list[str], blocks: list[_Block]) -> list[str]:
+    """Use the page's densest paragraph container when trafilatura missed it.
+
+    If the container holding the most paragraph text is several times longer
+    than trafilatura's whole output and barely overlaps it, trafilatura has
+    latched on to the wrong part of the page (or dropped the body as noise).
+    """
+    totals: Counter = Counter()
+    members: dict[int, list[_Block]] = {}
+    for block in blocks:
+        if block.element.tag != "p" or len(block.text) < 40:
+            continue
+        holder = _container(block)
+        totals[id(holder)] += len(block.text)
+        members.setdefault(id(holder), []).append(block)
+    if not totals:
+        return lines
+    best_id, best_len = totals.most_common(1)[0]
+    output_len = sum(len(line) for line in lines)
+    if best_len < 500 or output_len * 3 > best_len:
+        return lines
+    kept = {_key(line) for line in lines}
+    best = members[best_id]
+    overlap = sum(len(b.text) for b in best if b.key in kept)
+    if overlap * 2 > best_len:
+        return lines
+    # take every paragraph of the container (short ones too), in page order
+    holder = _container(best[0])
+    return [b.text for b in blocks if _container(b) is holder]
+
+
+# --- captions ---------------------------------------------------------------
+
+
+def _captions(tree: HtmlElement) -> list[str]:
+    """Distinct caption texts of the page's figures, in page order."""
+    seen: set[str] = set()
+    captions: list[str] = []
+    for el in _CAPTION_XPATH(tree):
+        if any(a.tag in _NON_TEXT for a in el.iterancestors()):
+            continue
+        text = _element_text(el)
+        key = _key(text)
+        if not key or key in seen or len(text) > 600:
+            continue
+        if any(key in k for k in seen):
+            continue
+        seen.add(key)
+        captions.append(text)
+    return captions
+
+
+def _drop_captions(lines: list[str], captions: list[str]) -> list[str]:
+    """Remove body lines that are a caption (or a caption's text plus its credit)."""
+    if not captions:
+        return lines
+    keys = [_key(c) for c in captions]
+    exact = set(keys)
+
+    def is_caption(line: str) -> bool:
+        key = _key(line)
+        if not key:
+            return False
+        if key in exact:
+            return True
+        return len(key) >= 25 and any(key in k or (k in key and len(k) * 2 > len(key)) for k in keys)
+
+    return [line for line in lines if not is_caption(line)]
+
+
+# --- line filters ------------------------------------------------------------
+
+
+def _drop_title(lines: list[str], title: str | None) -> list[str]:
+    """Drop the headline when trafilatura repeats it as the body's first line."""
+    if not lines or not title:
+        return lines
+    title_key = _key(title)
+    head = lines[:2]
+    for i, line in enumerate(head):
+        key = _key(line)
+        if key and (key == title_key or (len(key) >= 15 and key in title_key)):
+            return lines[:i] + lines[i + 1 :]
+    return lines
+
+
+def _is_boilerplate(line: str) -> bool:
+    text = _norm(line).lstrip("-–—•|*[( ").rstrip("])| ")
+    if not text or len(text) > _MAX_BOILERPLATE_LINE:
+        return False
+    return bool(_BOILERPLATE.match(text) or _CALL_TO_ACTION.search(text))
+
+
+def _drop_boilerplate(lines: list[str]) -> list[str]:
+    return [line for line in lines if not _is_boilerplate(line)]
+
+
+def _anchor_texts(tree: HtmlElement) -> set[str]:
+    keys = set()
+    for a in tree.iter("a"):
+        key = _key(_element_text(a))
+        if key.count(" ") >= 3:
+            keys.add(key)
+    return keys
+
+
+def _drop_link_lists(lines: list[str], anchors: set[str]) -> list[str]:
+    """Drop runs of lines that are each nothing but one link's text.
+
+    Such lines are teasers for other articles ("related", "most read").
+    A single linked line inside the text is kept: only runs of two or more,
+    or a linked line right at the start or end of the body, go.
+    """
+    linked = [bool(anchors) and _key(line) in anchors for line in lines]
+    keep: list[str] = []
+    for i, line in enumerate(lines):
+        if linked[i]:
+            neighbour = (i > 0 and linked[i - 1]) or (i + 1 < len(lines) and linked[i + 1])
+            at_edge = i == 0 or i == len(lines) - 1
+            if neighbour or at_edge:
+                continue
+        keep.append(line)
+    return keep
+
+
+# --- metadata ----------------------------------------------------------------
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """First value of each ``<meta>`` name/property (lower-cased keys)."""
+    found: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop")
+        content = _norm(el.get("content"))
+        if key and content:
+            found.setdefault(key.strip().lower(), content)
+    return found
+
+
+def _json_ld_article(tree: HtmlElement) -> dict:
+    """The first article-like object among the page's JSON-LD blocks, or {}."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for obj in _walk_json(data):
+            types = obj.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types):
+                return obj
+    return {}
+
+
+def _walk_json(data, depth: int = 0):
+    if depth > 4:
+        return
+    if isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity"):
+            if key in data:
+                yield from _walk_json(data[key], depth + 1)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _walk_json(item, depth + 1)
+
+
+def _names(value) -> list[str]:
+    """Names from a JSON-LD person/organisation value (string, object or list)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for item in value for n in _names(item)]
+    return []
+
+
+def _first(*values) -> str | None:
+    for value in values:
+        if isinstance(value, str) and _norm(value):
+            return _norm(value)
+    return None
+
+
+def _byline(meta: dict[str, str], ld: dict) -> str | None:
+    names = [_norm(n) for n in _names(ld.get("author")) if _norm(n)]
+    if names:
+        return ", ".join(dict.fromkeys(names))
+    for key in ("author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author"):
+        value = meta.get(key)
+        if value and not value.startswith(("http://", "https://")):
+            return re.sub(r"^by\s+", "", value, flags=re.I)
+    return None
+
+
+def _metadata(tree: HtmlElement, url: str | None) -> dict[str, str | None]:
+    meta = _meta_tags(tree)
+    ld = _json_ld_article(tree)
+    title_el = tree.find(".//title")
+    h1 = tree.find(".//h1")
+    canonical = None
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").strip().lower() == "canonical" and link.get("href"):
+            canonical = link.get("href").strip()
+            break
+    publisher = ld.get("publisher")
+    site = _first(
+        meta.get("og:site_name"),
+        _names(publisher)[0] if _names(publisher) else None,
+        meta.get("application-name"),
+    )
+    if site is None and url:
+        site = urlsplit(url).hostname
+    language = tree.get("lang") or tree.get("xml:lang")
+    return {
+        "title": _first(
+            meta.get("og:title"), ld.get("headline"), meta.get("twitter:title"),
+            _element_text(h1) if h1 is not None else None,
+            _element_text(title_el) if title_el is not None else None,
+        ),
+        "byline": _byline(meta, ld),
+        "site": site,
+        "url": _first(canonical, meta.get("og:url"), url),
+        "description": _first(meta.get("og:description"), meta.get("description"), ld.get("description")),
+        "language": _norm(language) or None,
+        "date": _first(
+            ld.get("datePublished"), meta.get("article:published_time"), meta.get("datepublished"),
+            meta.get("date"), meta.get("dc.date.issued"), meta.get("pubdate"),
+        ),
+    }
+
+
+def _published(tree: HtmlElement, meta: dict, url: str | None) -> str | None:
+    """Publication date as YYYY-MM-DD: declared metadata first, then htmldate."""
+    declared = meta.get("date")
+    if declared:
+        m = _ISO_DATE.search(declared)
+        if m and 1990 <= int(m.group(1)) <= 2100 and 1 <= int(m.group(2)) <= 12:
+            return m.group(0)
+    try:
+        return find_date(tree, extensive_search=False, original_date=True, url=url)
+    except Exception:
+        return None

@@ -1,0 +1,24 @@
+"""Language identification with py3langid, whose model ships inside the package."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+#: Enough text to decide; identifying a whole long article adds time, not accuracy.
+_SAMPLE = 3000
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def identify(text: str) -> tuple[str | None, float | None]:
+    """ISO 639-1 code and probability, or (None, None) for text too short to tell."""
+    sample = text[:_SAMPLE]
+    if sum(ch.isalpha() for ch in sample) < 20:
+        return None, None
+    lang, prob = _identifier().classify(sample)
+    return lang, round(float(prob), 4)

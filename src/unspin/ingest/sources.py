@@ -1,0 +1,63 @@
+"""Turn command-line arguments into a list of inputs: files, directories, globs, stdin."""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from unspin.errors import E, Failure
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class InputRef:
+    """One thing to read: a path, or ``-`` for standard input."""
+
+    name: str
+    path: Path | None  # None for standard input
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    """Files under a directory, in a stable order, hidden files and folders skipped."""
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def expand(args: Iterable[str]) -> Iterator[InputRef | Failure]:
+    """Each argument in order; a directory is read recursively, a glob is expanded."""
+    seen: set[str] = set()
+    for arg in args:
+        if arg == STDIN:
+            yield InputRef(STDIN, None)
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            candidates: Iterable[Path] = _walk(path)
+        elif path.exists():
+            candidates = [path]
+        elif glob.has_magic(arg):
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                yield Failure(arg, E.NOT_FOUND.value, "no file matches this pattern")
+                continue
+            candidates = (p for m in matches for p in ([Path(m)] if Path(m).is_file() else _walk(Path(m))))
+        else:
+            yield Failure(arg, E.NOT_FOUND.value, "no such file or directory")
+            continue
+        for p in candidates:
+            key = str(p.resolve())
+            if key not in seen:
+                seen.add(key)
+                yield InputRef(str(p), p)
+
+
+def read_stdin() -> bytes:
+    return sys.stdin.buffer.read()

@@ -1,0 +1,67 @@
+"""The terminal report: what was read, what was set aside, what was found."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from unspin.document import Document
+
+_META_FIELDS = ("title", "byline", "published", "site", "url", "language", "fetched")
+
+
+def render(doc: Document) -> Group:
+    meta = Table.grid(padding=(0, 2))
+    meta.add_column(style="bold cyan", no_wrap=True)
+    meta.add_column()
+    for name in _META_FIELDS:
+        value = getattr(doc.meta, name)
+        if value:
+            if name == "language" and doc.meta.language_confidence is not None:
+                value = f"{value} ({doc.meta.language_confidence:.2f})"
+            meta.add_row(name, Text(str(value)))
+    meta.add_row("source", Text(f"{doc.source.name} [{doc.source.format}, {doc.source.encoding or '?'}]"))
+    meta.add_row("article", Text(f"{len(doc.text):,} characters, {doc.words():,} words"))
+    coverage = doc.offsets.coverage(len(doc.text))
+    meta.add_row("traceable", Text(f"{coverage:.0%} of characters mapped to the source"))
+
+    parts: list = [meta]
+    if doc.furniture:
+        table = Table(title="page furniture set aside", title_justify="left", expand=False)
+        table.add_column("kind", style="magenta", no_wrap=True)
+        table.add_column("text")
+        table.add_column("parsed", style="green")
+        for f in doc.furniture:
+            parsed = ", ".join(f"{k}={v}" for k, v in f.fields.items() if v not in (None, "", [], {}))
+            table.add_row(f.kind, Text(_clip(f.text.replace("\n", " / "), 70)), Text(parsed))
+        parts.append(table)
+    else:
+        parts.append(Text("no page furniture found", style="dim"))
+
+    layers = doc.layers
+    if layers:
+        table = Table(title="layers", title_justify="left")
+        table.add_column("layer", style="bold")
+        table.add_column("spans", justify="right")
+        table.add_column("labels")
+        for name, spans in layers.items():
+            labels = Counter(s.label for s in spans).most_common(6)
+            table.add_row(name, str(len(spans)), Text(", ".join(f"{k} {v}" for k, v in labels)))
+        parts.append(table)
+    else:
+        parts.append(Text("layers: none yet (the pipeline has no analysis components)", style="dim"))
+    parts.append(Text(_clip(doc.text, 400), style="italic"))
+    return Group(*parts)
+
+
+def print_report(doc: Document, console: Console) -> None:
+    title = Text(doc.meta.title or doc.source.name, style="bold")
+    console.print(Panel(render(doc), title=title, title_align="left", border_style="blue"))
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
