@@ -19,8 +19,8 @@ system-deps:
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 demo: $(STAMP)
-	$(BIN)/unspin analyze examples/
-	$(BIN)/unspin analyze examples/ --format html --out examples-report.html
+	$(BIN)/unspin analyze examples/harbour-strike.txt examples/harbour-strike.html
+	$(BIN)/unspin analyze examples/harbour-strike.txt examples/harbour-strike.html --format html --out examples-report.html
 	@echo "HTML report written to examples-report.html"
 
 test: $(STAMP) system-deps

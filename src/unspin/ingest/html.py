@@ -21,7 +21,8 @@ def read_html(
     extra: dict | None = None,
 ) -> Document:
     result = extract_article(html, url=url)
-    text, _ = normalize_with_offsets(result.text.strip())
+    paragraphs = [line.strip() for line in result.text.splitlines() if line.strip()]
+    text, _ = normalize_with_offsets("\n\n".join(paragraphs))
     if not text.strip():
         raise InputError(E.NO_ARTICLE, "no article text found in the page")
     meta = Meta(

@@ -1,0 +1,126 @@
+import io
+import json
+
+from conftest import EXAMPLES
+
+from unspin.errors import Failure
+from unspin.ingest import read_bytes, read_inputs
+from unspin.ingest.sniff import sniff
+
+ARTICLE = (
+    "<p>The ferry service between the islands resumed on Monday after a week of storms, the operator said.</p>"
+    "<p>Passengers queued for hours at the harbour, and extra sailings were added for the afternoon.</p>"
+    "<p>The operator said repairs to the damaged pier would take another fortnight to complete.</p>"
+)
+
+
+def page(title: str, body: str = ARTICLE) -> bytes:
+    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>".encode()
+
+
+def write_warc(path, records):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=str(path).endswith(".gz"))
+        for url, ctype, body in records:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                          http_headers=headers))
+
+
+def test_sniffing():
+    assert sniff(b"WARC/1.1\r\n") == "warc"
+    assert sniff(b'{"text": "x"}\n{"text": "y"}') == "jsonl"
+    assert sniff(b"<!DOCTYPE html><html>") == "html"
+    assert sniff(b"Just words.\nMore words <b>here</b>.") == "text"
+
+
+def test_html_example_page():
+    [doc] = read_inputs([str(EXAMPLES / "harbour-strike.html")])
+    assert doc.meta.title == "Port strike spreads along the Baltic"
+    assert doc.meta.byline == "Jonas Petrauskas"
+    assert doc.meta.published == "2026-11-15"
+    assert doc.meta.site == "The Quayside Ledger"
+    assert doc.meta.url == "https://quayside.example/2026/11/15/port-strike-baltic"
+    assert doc.meta.language == "en"
+    assert doc.text.startswith("Dock workers in Gdansk")
+    for boilerplate in ("Related stories", "newsletter", "Home", "Ferry fares", "Idle container cranes"):
+        assert boilerplate not in doc.text
+    assert [f.kind for f in doc.furniture] == ["caption"]
+    assert doc.furniture[0].text.startswith("Idle container cranes")
+
+
+def test_html_offsets_lead_back_to_the_page():
+    path = EXAMPLES / "harbour-strike.html"
+    source = path.read_text(encoding="utf-8")
+    [doc] = read_inputs([str(path)])
+    assert doc.offsets.coverage(len(doc.text)) > 0.9
+    # every mapped character is the same character in the page (entities map to their '&')
+    for i, ch in enumerate(doc.text):
+        j = doc.offsets.to_source(i)
+        if j is not None and source[j] != "&":
+            assert source[j] == ch or (ch == " " and source[j].isspace())
+    start = doc.text.index("4,200")
+    a, b = doc.offsets.source_span(start, start + 5)
+    assert source[a:b] == "4,200"
+
+
+def test_warc_records(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path, [
+        ("https://a.example/1", "text/html; charset=utf-8", page("Ferry service resumes")),
+        ("https://a.example/logo.png", "image/png", b"\x89PNG\r\n\x1a\n"),
+        ("https://b.example/2", "text/html", page("Islands reconnected")),
+    ])
+    items = list(read_inputs([str(path)]))
+    assert [type(i).__name__ for i in items] == ["Document", "Document"]
+    assert [d.meta.url for d in items] == ["https://a.example/1", "https://b.example/2"]
+    assert all(d.meta.fetched and d.source.format == "warc" for d in items)
+    assert items[0].source.record == 0 and items[1].source.record > 0
+
+
+def test_jsonl_text_and_html_with_metadata(tmp_path):
+    path = tmp_path / "articles.jsonl"
+    lines = [
+        {"text": "Ferries Resume\n\nThe ferry service between the islands resumed on Monday after a week of storms.",
+         "url": "https://c.example/x", "author": ["A. Writer", "B. Writer"], "published": "2026-11-02", "topic": "sea"},
+        {"html": page("Pier repairs").decode(), "title": "Pier repairs to take a fortnight", "lang": "en"},
+    ]
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    first, second = read_inputs([str(path)])
+    assert first.meta.url == "https://c.example/x"
+    assert first.meta.byline == "A. Writer, B. Writer"
+    assert first.meta.published == "2026-11-02"
+    assert first.meta.extra["topic"] == "sea"
+    assert first.text.startswith("The ferry service")
+    assert second.meta.title == "Pier repairs to take a fortnight"
+    assert second.source.record == 2
+
+
+def test_globs_directories_and_duplicates(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.html").write_bytes(page("One"))
+    (tmp_path / "a" / ".hidden.html").write_bytes(page("Hidden"))
+    (tmp_path / "two.html").write_bytes(page("Two"))
+    items = list(read_inputs([str(tmp_path / "*.html"), str(tmp_path), str(tmp_path / "two.html")]))
+    names = [d.source.name.rsplit("/", 1)[-1] for d in items]
+    assert names == ["two.html", "one.html"]
+    missing = list(read_inputs([str(tmp_path / "*.xml")]))
+    assert isinstance(missing[0], Failure) and "no file matches" in missing[0].reason
+
+
+def test_format_override():
+    html = page("Shown as text")
+    [doc] = read_bytes("page", html, format="text")
+    assert doc.source.format == "text"
+    assert "<p>" in doc.text or "ferry" in doc.text
+
+
+def test_stdin(cli):
+    result = cli("analyze", "-", "--format", "json", stdin=page("From standard input"))
+    assert result.returncode == 0, result.stderr.decode()
+    doc = json.loads(result.stdout)
+    assert doc["meta"]["title"] == "From standard input"
+    assert doc["source"]["name"] == "-"
