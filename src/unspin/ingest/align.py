@@ -2,115 +2,180 @@
 
 The extractor returns clean text with no positions. To show an annotation in
 the original page, each word of that text is found again, in order, in the
-page's visible text (tags removed, entities decoded), and the match is
-recorded as runs back to the decoded HTML source. Words that cannot be found
-(split by inline markup, rewritten by the extractor) stay unmapped rather
-than being guessed.
+page source itself. A match that falls inside markup (a tag's attributes, a
+script, a style, a comment) is skipped and the search goes on after it, so
+slugs in links and the copy of the article that JSON-LD often carries are
+never taken for the visible text. Each paragraph is first anchored on its
+opening words; words that still cannot be found (split by inline markup,
+rebuilt from entities by the extractor) keep their alphanumeric core where
+that can be found and stay unmapped otherwise, rather than being guessed.
 """
 
 from __future__ import annotations
 
 import bisect
-import html as htmllib
 import re
 
-from unspin.ingest.normalize import _SPACES
-
-_MARKUP = re.compile(
-    r"<!--.*?(?:-->|$)|<(script|style|noscript|template)\b.*?(?:</\1\s*>|$)|<[!?/]?[a-zA-Z][^>]*>?",
-    re.S | re.I,
-)
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});?")
+_BLOCK_START = re.compile(r"<(?:(?P<comment>!--)|(?P<block>script|style|noscript|svg|textarea)(?=[\s>/]))", re.I)
 _WORD = re.compile(r"\S+")
-_SPACE_TABLE = {cp: ch for cp, ch in _SPACES.items()}
-#: How far ahead of the last match a word is looked for, in stream characters.
-_WINDOW = 20_000
+_CORE = re.compile(r"\w+(?:[\w'.,:-]*\w)?")
+#: Most characters (whitespace and inline tags) allowed between two words of an anchor.
+_ANCHOR_GAP = 400
+#: How far ahead of the last match a word is looked for, in source characters.
+_WINDOW = 5_000
+_ANCHOR_WORDS = 4
 
 
-class VisibleText:
-    """The page's visible characters, each with its offset in the source."""
+class Markup:
+    """Where the non-visible stretches of a page are, for cheap membership tests."""
 
     def __init__(self, source: str):
-        parts: list[str] = []
-        self.stream_starts: list[int] = []
-        self.source_starts: list[int] = []
-        self.lengths: list[int] = []
+        self.source = source
+        starts, ends = [], []
         pos = 0
-        at = 0
+        for m in _BLOCK_START.finditer(source):
+            if m.start() < pos:
+                continue  # inside a block already recorded
+            if m.group("comment"):
+                end = _after(source, "-->", m.start() + 4)
+            else:
+                end = _close_of(source, m.group("block"), m.end())
+            starts.append(m.start())
+            ends.append(end)
+            pos = end
+        self.starts, self.ends = starts, ends
 
-        def add(chunk: str, src: int, contiguous: bool) -> None:
-            nonlocal at
-            if not chunk:
-                return
-            chunk = chunk.translate(_SPACE_TABLE)
-            if contiguous:
-                self.stream_starts.append(at)
-                self.source_starts.append(src)
-                self.lengths.append(len(chunk))
-            else:  # a decoded entity: every character points at the entity
-                for k in range(len(chunk)):
-                    self.stream_starts.append(at + k)
-                    self.source_starts.append(src)
-                    self.lengths.append(1)
-            parts.append(chunk)
-            at += len(chunk)
+    def hidden_until(self, at: int, length: int) -> int | None:
+        """If ``[at, at+length)`` is not visible text, the offset to search on from."""
+        i = bisect.bisect_right(self.starts, at) - 1
+        if i >= 0 and at < self.ends[i]:
+            return self.ends[i]
+        src = self.source
+        opened = src.rfind("<", max(0, at - 2000), at)
+        if opened >= 0 and src.rfind(">", opened, at) < 0:
+            close = src.find(">", at)
+            return len(src) if close < 0 else close + 1
+        return None
 
-        def add_text(lo: int, hi: int) -> None:
-            segment = source[lo:hi]
-            if "&" not in segment:
-                add(segment, lo, True)
-                return
-            last = 0
-            for m in _ENTITY.finditer(segment):
-                add(segment[last : m.start()], lo + last, True)
-                add(htmllib.unescape(m.group()), lo + m.start(), False)
-                last = m.end()
-            add(segment[last:], lo + last, True)
 
-        for m in _MARKUP.finditer(source):
-            add_text(pos, m.start())
-            parts.append("\n")  # a tag separates words but maps to nothing
-            at += 1
-            pos = m.end()
-        add_text(pos, len(source))
-        self.text = "".join(parts)
+def _after(source: str, marker: str, start: int) -> int:
+    end = source.find(marker, start)
+    return len(source) if end < 0 else end + len(marker)
 
-    def source_offset(self, stream_offset: int) -> int | None:
-        i = bisect.bisect_right(self.stream_starts, stream_offset) - 1
-        if i < 0:
-            return None
-        start, length = self.stream_starts[i], self.lengths[i]
-        if stream_offset >= start + length:
-            return None
-        return self.source_starts[i] + stream_offset - start
+
+def _close_of(source: str, name: str, start: int) -> int:
+    """End of ``</name ...>`` after ``start``; upper- and lower-case closers both count."""
+    close = source.find("</" + name.lower(), start)
+    if close < 0:
+        close = source.find("</" + name.upper(), start)
+    return len(source) if close < 0 else _after(source, ">", close)
 
 
 def align(text: str, source: str) -> list[tuple[int, int, int]]:
     """Runs ``(text_start, source_start, length)`` placing ``text`` in the HTML ``source``."""
-    visible = VisibleText(source)
-    stream = visible.text
+    markup = Markup(source)
     runs: list[tuple[int, int, int]] = []
     cursor = 0
-    for m in _WORD.finditer(text.translate(_SPACE_TABLE)):
-        word = m.group()
-        found = stream.find(word, cursor, cursor + _WINDOW + len(word))
-        if found < 0:
-            continue
-        cursor = found + len(word)
-        _add_word(runs, visible, m.start(), found, len(word))
+    offset = 0
+    last_anchor = 0
+    for paragraph in text.split("\n\n"):
+        words = list(_WORD.finditer(paragraph))
+        # Anchors search from the previous anchor, so one word matched too far
+        # ahead cannot make the rest of the article unfindable.
+        opening = [w.group() for w in words[:_ANCHOR_WORDS]]
+        anchor = _find_anchor(markup, opening, cursor, cursor + _WINDOW)
+        if anchor is None:
+            anchor = _find_anchor(markup, opening, last_anchor, len(source))
+        if anchor is not None:
+            cursor = last_anchor = anchor
+        cursor = _place_paragraph(runs, markup, paragraph, words, offset, cursor)
+        offset += len(paragraph) + 2
     return _merge(runs, text, source)
 
 
-def _add_word(runs: list, visible: VisibleText, text_at: int, stream_at: int, length: int) -> None:
-    first = visible.source_offset(stream_at)
-    last = visible.source_offset(stream_at + length - 1)
-    if first is not None and last is not None and last - first == length - 1:
-        runs.append((text_at, first, length))
-        return
-    for k in range(length):  # the word crosses an entity: map what can be mapped
-        s = visible.source_offset(stream_at + k)
-        if s is not None:
-            runs.append((text_at + k, s, 1))
+def _find_anchor(markup: Markup, words: list[str], start: int, limit: int) -> int | None:
+    """Where a paragraph's first words sit in visible text, searching forward.
+
+    The first word is taken where the next ones follow it closely (only
+    whitespace and inline tags between), which a stray match elsewhere rarely does.
+    """
+    if len(words) < 2:
+        return None
+    while True:
+        at = _visible_find(markup, words[0], start, limit)
+        if at < 0:
+            return None
+        pos = at + len(words[0])
+        for word in words[1:]:
+            nxt = _visible_find(markup, word, pos, pos + _ANCHOR_GAP + len(word))
+            if nxt < 0:
+                break
+            pos = nxt + len(word)
+        else:
+            return at
+        start = at + 1
+
+
+def _visible_find(markup: Markup, needle: str, start: int, limit: int) -> int:
+    while True:
+        at = markup.source.find(needle, start, limit)
+        if at < 0:
+            return -1
+        skip = markup.hidden_until(at, len(needle))
+        if skip is None:
+            return at
+        start = max(skip, at + 1)
+
+
+def _place_paragraph(runs: list, markup: Markup, paragraph: str, words: list, offset: int, cursor: int) -> int:
+    """Map a paragraph word by word, extending each match as far as text and source agree.
+
+    Most paragraphs sit in the page as long verbatim stretches between inline
+    tags, so one match usually covers many words and the per-word search
+    runs only where markup interrupts the text.
+    """
+    covered = 0  # paragraph characters already mapped
+    for m in words:
+        if m.start() < covered:
+            continue
+        placed = _place_word(markup, m.group(), cursor)
+        if placed is None:
+            continue
+        found, shift = placed
+        at = m.start() + shift
+        length = _common_prefix(paragraph, at, markup.source, found)
+        runs.append((offset + at, found, length))
+        covered = at + length
+        cursor = found + length
+    return cursor
+
+
+def _common_prefix(a: str, i: int, b: str, j: int) -> int:
+    """Length of the longest common prefix of ``a[i:]`` and ``b[j:]`` (galloping search)."""
+    hi = min(len(a) - i, len(b) - j)
+    lo, step = 0, 16
+    while lo < hi:
+        n = min(step, hi - lo)
+        if a.startswith(b[j + lo : j + lo + n], i + lo):
+            lo += n
+            step *= 2
+        elif n == 1:
+            break
+        else:
+            step = max(1, n // 2)
+    return lo
+
+
+def _place_word(markup: Markup, word: str, cursor: int) -> tuple[int, int] | None:
+    """The nearest visible occurrence ahead of a word, whole or by its core: (source offset, shift)."""
+    limit = cursor + _WINDOW + len(word)
+    found, shift = _visible_find(markup, word, cursor, limit), 0
+    core = _CORE.search(word)
+    if core and core.group() != word:
+        at = _visible_find(markup, core.group(), cursor, found + 1 if found >= 0 else limit)
+        if at >= 0:
+            found, shift = at, core.start()
+    return (found, shift) if found >= 0 else None
 
 
 def _merge(runs: list, text: str, source: str) -> list[tuple[int, int, int]]:

@@ -49,20 +49,12 @@ class Extraction:
 
 EMPTY = Extraction("", None, None, None, None, None, None, None, ())
 
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-#: Tags whose text never belongs to the article body.
-_NON_TEXT = {"script", "style", "noscript", "template", "svg", "head", "iframe", "button", "select", "form"}
-#: Tags that hold one paragraph-like block of running text.
-_BLOCKS = {"p", "h2", "h3", "h4", "li", "pre"}
 #: Containers of captions and photo credits.
-_CAPTION_XPATH = etree.XPath(
-    '//figcaption | //*[contains(concat(" ", normalize-space(@class), " "), " caption ")'
-    ' or contains(@class, "caption-text") or contains(@class, "wp-caption-text")'
-    ' or contains(@class, "image-caption") or contains(@class, "img-caption")'
-    ' or contains(@class, "photo-caption") or contains(@class, "media-caption")]'
-)
+_CAPTION_XPATH = etree.XPath('//figcaption | //*[contains(@class, "caption")]')
+#: Class names (whole, or as a "-"/"_" part) marking a caption element.
+_CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:wp-)?caption(?:[\s_-]text)?(?:$|\s)|(?:image|img|photo|media|figure)[_-]?caption", re.I)
 _ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
                   "opinionnewsarticle", "webpage", "report", "techarticle", "scholarlyarticle"}
 
@@ -126,7 +118,7 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
     lines = _drop_captions(lines, captions)
     lines = _drop_title(lines, meta.get("title"))
     lines = _drop_boilerplate(lines)
-    lines = _drop_link_lists(lines, _anchor_texts(tree))
+    lines = _drop_link_lists(lines, tree)
 
     return Extraction(
         text="\n".join(lines),
@@ -145,7 +137,7 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
 
 
 def _norm(text: str | None) -> str:
-    return _SPACE.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def _key(text: str) -> str:
@@ -158,55 +150,58 @@ def _split_lines(text: str) -> list[str]:
 
 
 def _element_text(el: HtmlElement) -> str:
-    """Visible text of ``el``, skipping scripts and other non-text children."""
-    parts: list[str] = []
-
-    def walk(node: HtmlElement) -> None:
-        if isinstance(node.tag, str) and node.tag not in _NON_TEXT:
-            if node.text:
-                parts.append(node.text)
-            for child in node:
-                walk(child)
-        if node.tail and node is not el:
-            parts.append(node.tail)
-
-    walk(el)
-    return _norm(" ".join(parts))
+    """Visible text of ``el`` with whitespace collapsed (lxml's C-level text walk)."""
+    return _norm(el.text_content())
 
 
 # --- the page's paragraph blocks ---------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class _Block:
     element: HtmlElement
     text: str
     key: str
+    holder: HtmlElement  # kept here so that lxml hands back the same proxy object
 
 
 def _text_blocks(tree: HtmlElement) -> list[_Block]:
-    """Paragraph-like elements of the page, outermost only, in document order."""
+    """The page's ``<p>`` elements with their text, in document order.
+
+    Paragraphs alone are enough to locate the article's containers, and
+    walking only them keeps this pass cheap.
+    """
     blocks: list[_Block] = []
-    for el in tree.iter(*_BLOCKS):
-        if any(a.tag in _BLOCKS or a.tag in _NON_TEXT for a in el.iterancestors()):
-            continue
+    for el in tree.iter("p"):
         text = _element_text(el)
         if text:
-            blocks.append(_Block(el, text, _key(text)))
+            blocks.append(_Block(el, text, _key(text), _container(el)))
     return blocks
 
 
-def _container(block: _Block) -> HtmlElement:
-    """The element that groups a block with its sibling paragraphs."""
-    parent = block.element.getparent()
-    if block.element.tag == "li" and parent is not None and parent.getparent() is not None:
-        parent = parent.getparent()
-    return parent if parent is not None else block.element
+def _container(el: HtmlElement) -> HtmlElement:
+    """The element that groups a paragraph with its siblings."""
+    parent = el.getparent()
+    return parent if parent is not None else el
 
 
-def _signature(el: HtmlElement) -> tuple[str, str] | None:
+def _signature(el: HtmlElement) -> tuple | None:
+    """Tag and class of a container and of its parent, or None without a class.
+
+    The parent is included so that a generic class name ("content") reused in
+    an unrelated part of the page does not pass for a continuation.
+    """
     cls = _norm(el.get("class"))
-    return (el.tag, cls) if cls else None
+    if not cls:
+        return None
+    parent = el.getparent()
+    outer = (parent.tag, _norm(parent.get("class"))) if parent is not None else None
+    return (el.tag, cls, outer)
+
+
+def _link_density(el: HtmlElement, text: str) -> float:
+    linked = sum(len(_element_text(a)) for a in el.iter("a"))
+    return linked / max(1, len(text))
 
 
 def _matched_blocks(lines: list[str], blocks: list[_Block]) -> list[int]:
@@ -226,18 +221,18 @@ def _recover_split_article(lines: list[str], blocks: list[_Block]) -> list[str]:
     matched = _matched_blocks(lines, blocks)
     if len(matched) < 2:
         return lines
-    parents = Counter(id(_container(blocks[i])) for i in matched)
+    parents = Counter(id(blocks[i].holder) for i in matched)
     main_id, _ = parents.most_common(1)[0]
-    main = next(_container(blocks[i]) for i in matched if id(_container(blocks[i])) == main_id)
+    main = next(blocks[i].holder for i in matched if id(blocks[i].holder) == main_id)
     signature = _signature(main)
     if signature is None:
         return lines
     matched_set = set(matched)
     extra: dict[int, list[_Block]] = {}
     for i, block in enumerate(blocks):
-        if i in matched_set or block.element.tag != "p":
+        if i in matched_set or _link_density(block.element, block.text) > 0.5:
             continue
-        holder = _container(block)
+        holder = block.holder
         if holder is main or _signature(holder) != signature:
             continue
         extra.setdefault(id(holder), []).append(block)
@@ -253,6 +248,15 @@ def _recover_split_article(lines: list[str], blocks: list[_Block]) -> list[str]:
     return lines + [text for text in additions if _key(text) not in kept]
 
 
+def _in_comments(el: HtmlElement) -> bool:
+    """True inside a reader-comments section: never a substitute for the article."""
+    for node in (el, *el.iterancestors()):
+        marks = f"{node.get('class', '')} {node.get('id', '')}".lower()
+        if "comment" in marks or "disqus" in marks:
+            return True
+    return False
+
+
 def _fallback_main_block(lines: list[str], blocks: list[_Block]) -> list[str]:
     """Use the page's densest paragraph container when trafilatura missed it.
 
@@ -263,9 +267,9 @@ def _fallback_main_block(lines: list[str], blocks: list[_Block]) -> list[str]:
     totals: Counter = Counter()
     members: dict[int, list[_Block]] = {}
     for block in blocks:
-        if block.element.tag != "p" or len(block.text) < 40:
+        if len(block.text) < 40 or _in_comments(block.holder):
             continue
-        holder = _container(block)
+        holder = block.holder
         totals[id(holder)] += len(block.text)
         members.setdefault(id(holder), []).append(block)
     if not totals:
@@ -280,8 +284,8 @@ def _fallback_main_block(lines: list[str], blocks: list[_Block]) -> list[str]:
     if overlap * 2 > best_len:
         return lines
     # take every paragraph of the container (short ones too), in page order
-    holder = _container(best[0])
-    return [b.text for b in blocks if _container(b) is holder]
+    holder = best[0].holder
+    return [b.text for b in blocks if b.holder is holder]
 
 
 # --- captions ---------------------------------------------------------------
@@ -292,7 +296,7 @@ def _captions(tree: HtmlElement) -> list[str]:
     seen: set[str] = set()
     captions: list[str] = []
     for el in _CAPTION_XPATH(tree):
-        if any(a.tag in _NON_TEXT for a in el.iterancestors()):
+        if el.tag != "figcaption" and not _CAPTION_CLASS.search(el.get("class", "")):
             continue
         text = _element_text(el)
         key = _key(text)
@@ -350,23 +354,31 @@ def _drop_boilerplate(lines: list[str]) -> list[str]:
     return [line for line in lines if not _is_boilerplate(line)]
 
 
-def _anchor_texts(tree: HtmlElement) -> set[str]:
-    keys = set()
+def _linked_lines(tree: HtmlElement, lines: list[str]) -> set[str]:
+    """The body lines that are exactly the text of one link of the page."""
+    wanted = {_norm(line).lstrip("-–• ") for line in lines}
+    wanted = {w for w in wanted if w.count(" ") >= 3}
+    if not wanted:
+        return set()
+    found = set()
     for a in tree.iter("a"):
-        key = _key(_element_text(a))
-        if key.count(" ") >= 3:
-            keys.add(key)
-    return keys
+        text = _norm(a.text_content())
+        if text in wanted:
+            found.add(text)
+    return found
 
 
-def _drop_link_lists(lines: list[str], anchors: set[str]) -> list[str]:
+def _drop_link_lists(lines: list[str], tree: HtmlElement) -> list[str]:
     """Drop runs of lines that are each nothing but one link's text.
 
     Such lines are teasers for other articles ("related", "most read").
     A single linked line inside the text is kept: only runs of two or more,
     or a linked line right at the start or end of the body, go.
     """
-    linked = [bool(anchors) and _key(line) in anchors for line in lines]
+    links = _linked_lines(tree, lines)
+    if not links:
+        return lines
+    linked = [_norm(line).lstrip("-–• ") in links for line in lines]
     keep: list[str] = []
     for i, line in enumerate(lines):
         if linked[i]:

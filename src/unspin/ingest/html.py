@@ -10,7 +10,7 @@ from unspin.document import Document, Furniture, Meta, OffsetMap, Source
 from unspin.errors import E, InputError
 from unspin.ingest.align import align
 from unspin.ingest.extract import extract_article
-from unspin.ingest.normalize import normalize_with_offsets
+from unspin.ingest.normalize import normalize_with_runs
 
 
 def read_html(
@@ -22,7 +22,7 @@ def read_html(
 ) -> Document:
     result = extract_article(html, url=url)
     paragraphs = [line.strip() for line in result.text.splitlines() if line.strip()]
-    text, _ = normalize_with_offsets("\n\n".join(paragraphs))
+    text, _ = normalize_with_runs("\n\n".join(paragraphs))
     if not text.strip():
         raise InputError(E.NO_ARTICLE, "no article text found in the page")
     meta = Meta(

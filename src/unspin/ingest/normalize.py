@@ -6,6 +6,7 @@ source offset it was made from, so spans can be shown in the original file.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # One-for-one replacements: space-like characters become a plain space.
@@ -19,6 +20,26 @@ _SPACES = {
 }
 # Invisible characters dropped outright (they only break words apart in search).
 _DROP = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD}
+
+
+_NEEDS_WORK = re.compile(
+    "[" + "".join(chr(c) for c in sorted(_DROP)) + "]"
+)
+_SPACE_TABLE = dict(_SPACES)
+
+
+def normalize_with_runs(text: str, base: int = 0) -> tuple[str, list[tuple[int, int, int]]]:
+    """Like ``normalize_with_offsets`` but returns runs; fast when nothing changes length.
+
+    Most text needs only one-for-one space replacements, which keep every
+    offset; the per-character path runs only for invisible characters or
+    text that NFC would recompose.
+    """
+    if not _NEEDS_WORK.search(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        out = text.translate(_SPACE_TABLE)
+        return out, ([(0, base, len(out))] if out else [])
+    out, where = normalize_with_offsets(text, base)
+    return out, runs_from_positions(0, where)
 
 
 def normalize_with_offsets(text: str, base: int = 0) -> tuple[str, list[int]]:
@@ -67,6 +88,16 @@ def runs_from_positions(text_start: int, positions: list[int]) -> list[tuple[int
             t0, s0, length = text_start + k, positions[k], 1
     runs.append((t0, s0, length))
     return runs
+
+
+def slice_runs(runs: list[tuple[int, int, int]], start: int, end: int, shift: int = 0) -> list[tuple[int, int, int]]:
+    """The runs covering ``[start, end)`` of a text, re-based to begin at ``shift``."""
+    out = []
+    for t, s, n in runs:
+        a, b = max(t, start), min(t + n, end)
+        if a < b:
+            out.append((a - start + shift, s + (a - t), b - a))
+    return out
 
 
 def collapse_spaces(text: str) -> str:

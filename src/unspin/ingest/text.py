@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from unspin.document import Document, Furniture, Meta, OffsetMap, Source
 from unspin.ingest import furniture as fx
-from unspin.ingest.normalize import normalize_with_offsets, runs_from_positions
+from unspin.ingest.normalize import normalize_with_runs, slice_runs
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _BYLINE = re.compile(r"^(?:by|written by|author:)\s+(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*$", re.I)
@@ -23,7 +23,7 @@ _BYLINE = re.compile(r"^(?:by|written by|author:)\s+(?P<name>[A-Z][\w.'’-]*(?:
 @dataclass
 class Line:
     text: str  # normalised and stripped
-    positions: list[int]  # source offset of each character of text
+    runs: list[tuple[int, int, int]]  # offset runs of text back into the source
     start: int  # source offset of the raw line
     end: int
 
@@ -37,10 +37,10 @@ def split_lines(source: str) -> list[Line]:
     pos = 0
     for raw in source.splitlines(keepends=True):
         body = raw.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
-        text, where = normalize_with_offsets(body, base=pos)
+        text, runs = normalize_with_runs(body, base=pos)
         lead = len(text) - len(text.lstrip())
         stripped = text.strip()
-        lines.append(Line(stripped, where[lead : lead + len(stripped)], pos, pos + len(body)))
+        lines.append(Line(stripped, slice_runs(runs, lead, lead + len(stripped)), pos, pos + len(body)))
         pos += len(raw)
     return lines
 
@@ -186,6 +186,6 @@ def _join(lines: list[Line], body: list[int]) -> tuple[str, list[tuple[int, int,
             offset += 2
         line = lines[i]
         parts.append(line.text)
-        runs.extend(runs_from_positions(offset, line.positions))
+        runs.extend(slice_runs(line.runs, 0, len(line.text), shift=offset))
         offset += len(line.text)
     return "".join(parts), runs
