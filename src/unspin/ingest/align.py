@@ -24,6 +24,7 @@ _ANCHOR_GAP = 400
 #: How far ahead of the last match a word is looked for, in source characters.
 _WINDOW = 5_000
 _ANCHOR_WORDS = 4
+_OPENING_CHARS = 40
 
 
 class Markup:
@@ -78,19 +79,49 @@ def align(text: str, source: str) -> list[tuple[int, int, int]]:
     cursor = 0
     offset = 0
     last_anchor = 0
+    lost = True  # nothing placed yet: the first paragraph may sit anywhere
     for paragraph in text.split("\n\n"):
         words = list(_WORD.finditer(paragraph))
         # Anchors search from the previous anchor, so one word matched too far
         # ahead cannot make the rest of the article unfindable.
-        opening = [w.group() for w in words[:_ANCHOR_WORDS]]
-        anchor = _find_anchor(markup, opening, cursor, cursor + _WINDOW)
-        if anchor is None:
-            anchor = _find_anchor(markup, opening, last_anchor, len(source))
+        anchor = _find_opening(markup, paragraph, words, cursor, last_anchor, lost)
         if anchor is not None:
             cursor = last_anchor = anchor
+        placed = len(runs)
         cursor = _place_paragraph(runs, markup, paragraph, words, offset, cursor)
+        lost = len(runs) == placed
         offset += len(paragraph) + 2
     return _merge(runs, text, source)
+
+
+def _find_opening(
+    markup: Markup, paragraph: str, words: list, cursor: int, last_anchor: int, lost: bool
+) -> int | None:
+    """Where a paragraph starts in the page.
+
+    Tried in order of cost: the opening characters verbatim near the cursor
+    (the usual case: the next paragraph follows the last), the opening words
+    with markup between them near the cursor, then the opening characters
+    verbatim anywhere after the previous paragraph's start. The costly search,
+    word by word over the whole rest of the page, is made only when the
+    alignment is lost (at the start, or after a paragraph that placed nothing):
+    a short opening word matches too often to pay for it on every paragraph.
+    """
+    head = paragraph[:_OPENING_CHARS]
+    literal = len(head) >= 12
+    near = cursor + _WINDOW
+    if literal:
+        at = _visible_find(markup, head, cursor, near)
+        if at >= 0:
+            return at
+    at = _find_anchor(markup, [w.group() for w in words[:_ANCHOR_WORDS]], cursor, near)
+    end = len(markup.source)
+    if at is None and literal:
+        found = _visible_find(markup, head, last_anchor, end)
+        at = found if found >= 0 else None
+    if at is None and lost:
+        at = _find_anchor(markup, [w.group() for w in words[:_ANCHOR_WORDS]], last_anchor, end)
+    return at
 
 
 def _find_anchor(markup: Markup, words: list[str], start: int, limit: int) -> int | None:

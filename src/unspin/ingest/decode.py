@@ -29,6 +29,7 @@ _BOMS = (
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I
 )
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _MAGIC = (
     (b"\x89PNG", "a PNG image"),
@@ -63,7 +64,7 @@ def sniff_binary(data: bytes) -> str | None:
         return None
     if b"\x00" in head:
         return "binary data (NUL bytes), not a page"
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if head and controls / len(head) > 0.05:
         return "binary data (control bytes), not a page"
     return None

@@ -25,7 +25,7 @@ _DROP = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD}
 _NEEDS_WORK = re.compile(
     "[" + "".join(chr(c) for c in sorted(_DROP)) + "]"
 )
-_SPACE_TABLE = dict(_SPACES)
+_ODD_SPACES = re.compile("[" + "".join(chr(c) for c in sorted(_SPACES)) + "]")
 
 
 def normalize_with_runs(text: str, base: int = 0) -> tuple[str, list[tuple[int, int, int]]]:
@@ -36,7 +36,7 @@ def normalize_with_runs(text: str, base: int = 0) -> tuple[str, list[tuple[int, 
     text that NFC would recompose.
     """
     if not _NEEDS_WORK.search(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
-        out = text.translate(_SPACE_TABLE)
+        out = _ODD_SPACES.sub(" ", text) if _ODD_SPACES.search(text) else text
         return out, ([(0, base, len(out))] if out else [])
     out, where = normalize_with_offsets(text, base)
     return out, runs_from_positions(0, where)
