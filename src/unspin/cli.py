@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from enum import Enum
 from pathlib import Path
@@ -200,6 +201,10 @@ def eval_extraction(
 
 
 def run() -> None:  # console-script entry point
+    # The command reports bad pages itself, one line each; the extractors'
+    # own log chatter about the same pages would only repeat it.
+    for name in ("trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     app()
 
 

@@ -40,7 +40,7 @@ def _read_ref(ref: InputRef, format: str | None) -> Iterator[Document | Failure]
         if ref.path is None:
             data = read_stdin()
         else:
-            data = _read_file(ref)
+            data = _read_file(ref, format)
             if data is None:  # a WARC file: streamed, never loaded whole
                 yield from _read_warc_file(ref)
                 return
@@ -53,11 +53,11 @@ def _read_ref(ref: InputRef, format: str | None) -> Iterator[Document | Failure]
     yield from read_bytes(ref.name, data, format)
 
 
-def _read_file(ref: InputRef) -> bytes | None:
-    """The file's (decompressed) bytes, or None when it is a WARC to stream."""
+def _read_file(ref: InputRef, format: str | None) -> bytes | None:
+    """The file's bytes, or None when it is a WARC to stream (WARCs have no size cap)."""
     with open(ref.path, "rb") as fh:
         head = fh.read(8192)
-    if _is_warc_head(head):
+    if format in (None, "warc") and _is_warc_head(head):
         return None
     check_size(ref.path.stat().st_size)
     with open(ref.path, "rb") as fh:

@@ -15,6 +15,7 @@ from typing import BinaryIO, Iterator
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from unspin.errors import E, InputError
+from unspin.ingest.sniff import sniff
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -91,6 +92,13 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
+def _is_html(content_type: str, body: bytes) -> bool:
+    """Declared HTML, or undeclared and looking like it."""
+    if content_type:
+        return content_type.startswith(_HTML_TYPES)
+    return sniff(body) == "html"
+
+
 def html_records(stream: BinaryIO) -> Iterator[HtmlRecord | RecordFailure]:
     """Every HTML response record; non-HTML responses are passed over silently."""
     for record in ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=False):
@@ -108,7 +116,7 @@ def html_records(stream: BinaryIO) -> Iterator[HtmlRecord | RecordFailure]:
             yield RecordFailure(offset, err)
             continue
         content_type = response.headers.get("content-type", "").lower()
-        if not content_type.startswith(_HTML_TYPES) or not (200 <= response.status < 300):
+        if not (200 <= response.status < 300) or not _is_html(content_type, response.body):
             continue
         yield HtmlRecord(
             offset=offset,
