@@ -115,3 +115,10 @@ def test_benchmark_f1_floor():
 
     scores, _, _ = evaluate(load_benchmark(need(AEB)), unspin_extractor)
     assert scores.f1 >= F1_FLOOR, scores
+
+
+def test_lines_taken_out_of_the_body_are_reported_not_lost():
+    result = extract_article(article_html(extra_inside="<p>Sign up for our newsletter</p><p>Share this article</p>"))
+    assert ("call_to_action", "Sign up for our newsletter") in result.removed
+    assert ("call_to_action", "Share this article") in result.removed
+    assert all(line not in result.text for _, line in result.removed)

@@ -48,7 +48,7 @@ def test_html_example_page():
     assert doc.text.startswith("Dock workers in Gdansk")
     for boilerplate in ("Related stories", "newsletter", "Home", "Ferry fares", "Idle container cranes"):
         assert boilerplate not in doc.text
-    assert [f.kind for f in doc.furniture] == ["caption"]
+    assert [f.kind for f in doc.furniture] == ["caption", "repeated_title"]
     assert doc.furniture[0].text.startswith("Idle container cranes")
 
 

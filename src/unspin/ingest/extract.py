@@ -29,6 +29,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from unspin.ingest.furniture import is_call_to_action, is_navigation
+
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Extraction:
     description: str | None
     language: str | None
     captions: tuple[str, ...]
+    #: Lines of trafilatura's output that unspin took out, as (furniture kind, line).
+    removed: tuple[tuple[str, str], ...] = ()
 
 
 EMPTY = Extraction("", None, None, None, None, None, None, None, ())
@@ -109,10 +113,13 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
     lines = _recover_split_article(lines, blocks)
     lines = _fallback_main_block(lines, blocks)
     captions = _captions(tree)
-    lines = _drop_captions(lines, captions)
-    lines = _drop_title(lines, meta.get("title"))
-    lines = _drop_boilerplate(lines)
-    lines = _drop_link_lists(lines, tree)
+    removed: list[tuple[str, str]] = []
+    lines = _drop_captions(lines, captions)  # kept as captions already
+    lines = _note_removed(removed, "repeated_title", lines, _drop_title(lines, meta.get("title")))
+    kept = _drop_boilerplate(lines)
+    for line in _dropped(lines, kept):
+        removed.append((_removed_kind(line), line))
+    lines = _note_removed(removed, "navigation", kept, _drop_link_lists(kept, tree))
 
     return Extraction(
         text="\n".join(lines),
@@ -124,7 +131,30 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
         description=meta.get("description"),
         language=meta.get("language"),
         captions=tuple(captions),
+        removed=tuple(removed),
     )
+
+
+def _dropped(before: list[str], after: list[str]) -> list[str]:
+    """Lines of ``before`` that a filter took out (filters only remove, keeping order)."""
+    out, j = [], 0
+    for line in before:
+        if j < len(after) and after[j] is line:
+            j += 1
+        else:
+            out.append(line)
+    return out
+
+
+def _removed_kind(line: str) -> str:
+    if _CALL_TO_ACTION.search(line) or is_call_to_action(line):
+        return "call_to_action"
+    return "navigation" if is_navigation(line) else "boilerplate"
+
+
+def _note_removed(removed: list, kind: str, before: list[str], after: list[str]) -> list[str]:
+    removed.extend((kind, line) for line in _dropped(before, after))
+    return after
 
 
 def _trafilatura_lines(tree: HtmlElement, url: str | None, fast: bool) -> list[str]:

@@ -36,6 +36,7 @@ def read_html(
         extra={**({"declared_language": result.language} if result.language else {}), **(extra or {})},
     )
     furniture = [Furniture("caption", c) for c in result.captions]
+    furniture += [Furniture(kind, line) for kind, line in result.removed]
     return Document(
         text=text, meta=meta, source=source, furniture=furniture, offsets=OffsetMap(align(text, html))
     )
