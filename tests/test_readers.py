@@ -124,3 +124,22 @@ def test_stdin(cli):
     doc = json.loads(result.stdout)
     assert doc["meta"]["title"] == "From standard input"
     assert doc["source"]["name"] == "-"
+
+
+def test_utf16_page_with_bom_is_read_as_html():
+    data = "\ufeff".encode("utf-16-le") + page("Wide characters").decode().encode("utf-16-le")
+    [doc] = read_bytes("wide.html", data)
+    assert doc.source.format == "html" and doc.meta.title == "Wide characters"
+    assert doc.text.startswith("The ferry service")
+
+
+def test_crlf_scrape_reads_like_lf(tmp_path):
+    raw = (EXAMPLES / "harbour-strike.txt").read_text(encoding="utf-8")
+    [lf] = read_bytes("lf.txt", raw.encode())
+    [crlf] = read_bytes("crlf.txt", raw.replace("\n", "\r\n").encode())
+    assert crlf.text == lf.text and crlf.meta.title == lf.meta.title
+    assert [f.fields for f in crlf.furniture] == [f.fields for f in lf.furniture]
+    source = raw.replace("\n", "\r\n")
+    for i in range(0, len(crlf.text), 7):
+        j = crlf.offsets.to_source(i)
+        assert j is None or source[j] == crlf.text[i]

@@ -1,8 +1,9 @@
 import json
 
+import jsonschema
 from conftest import EXAMPLES, SEED, need
 
-from unspin.document import Source
+from unspin.document import Source, json_schema
 from unspin.ingest.furniture import fundraising_fields, is_call_to_action, is_navigation, parse_money
 from unspin.ingest.text import read_text_scrape
 
@@ -15,6 +16,7 @@ def test_seed_page_end_to_end(cli):
     result = cli("analyze", str(seed), "--format", "json")
     assert result.returncode == 0, result.stderr.decode()
     doc = json.loads(result.stdout)
+    jsonschema.Draft202012Validator(json_schema()).validate(doc)
     assert doc["schema"] == "unspin/1"
     assert doc["meta"]["title"] == headline
     assert doc["text"].count(headline) == 0

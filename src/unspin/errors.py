@@ -21,7 +21,6 @@ class E(str, Enum):
     BAD_JSONL = "U008"
     BAD_GZIP = "U009"
     UNREADABLE = "U010"
-    UNKNOWN_FORMAT = "U011"
 
 
 class InputError(Exception):

@@ -104,6 +104,8 @@ def read_bytes(name: str, data: bytes, format: str | None = None) -> Iterator[Do
     else:
         try:
             text, encoding = decode(data)
+            if format is None and encoding not in ("utf-8", "ascii"):
+                kind = sniff(text[:8192].encode("utf-8"))  # UTF-16 and the like hide their markup from byte sniffing
             source = Source(name, kind, encoding, _sha256(data), len(text))
             yield finish(_read_decoded(kind, text, source))
         except InputError as err:
