@@ -155,3 +155,32 @@ def test_stdin_bad_input(cli, payload):
     result = cli("analyze", "-", stdin=payload)
     assert result.returncode == 1
     assert len(errors_of(result)) == 1 and errors_of(result)[0].startswith("unspin: error: -:")
+
+
+def test_damaged_warcs_never_crash_and_keep_good_records(tmp_path):
+    """Truncations and flipped bytes in WARC data: every record is a Document or a Failure."""
+    import random
+
+    from test_readers import page, write_warc
+
+    from unspin.document import Document
+    from unspin.errors import Failure
+    from unspin.ingest import read_bytes
+
+    originals = []
+    for name in ("c.warc.gz", "c.warc"):
+        write_warc(tmp_path / name, [(f"https://a.example/{i}", "text/html", page(f"Page {i}")) for i in range(4)])
+        originals.append((tmp_path / name).read_bytes())
+    rng = random.Random(7)
+    documents = 0
+    for _ in range(60):
+        data = bytearray(rng.choice(originals))
+        if rng.random() < 0.5:
+            data = data[: rng.randrange(len(data))]
+        else:
+            for _ in range(rng.randint(1, 10)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        out = list(read_bytes("damaged", bytes(data)))
+        assert all(isinstance(o, (Document, Failure)) for o in out)
+        documents += sum(isinstance(o, Document) for o in out)
+    assert documents > 60  # damage costs records, not whole files

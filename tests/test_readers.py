@@ -143,3 +143,12 @@ def test_crlf_scrape_reads_like_lf(tmp_path):
     for i in range(0, len(crlf.text), 7):
         j = crlf.offsets.to_source(i)
         assert j is None or source[j] == crlf.text[i]
+
+
+def test_warc_on_standard_input(cli, tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    write_warc(path, [("https://a.example/1", "text/html", page("Ferry service resumes"))])
+    result = cli("analyze", "-", "--format", "jsonl", stdin=path.read_bytes())
+    assert result.returncode == 0, result.stderr.decode()
+    [doc] = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert doc["meta"]["url"] == "https://a.example/1" and doc["source"]["format"] == "warc"

@@ -11,6 +11,8 @@ import dataclasses
 import gzip
 import hashlib
 import io
+import shutil
+import tempfile
 import zlib
 from typing import Iterable, Iterator
 
@@ -20,7 +22,7 @@ from unspin.ingest import jsonl, warc
 from unspin.ingest.decode import MAX_BYTES, check_size, decode
 from unspin.ingest.language import identify
 from unspin.ingest.sniff import FORMATS, sniff
-from unspin.ingest.sources import InputRef, expand, read_stdin
+from unspin.ingest.sources import InputRef, expand, stdin_stream
 
 __all__ = ["FORMATS", "read_inputs", "read_bytes", "finish"]
 
@@ -38,7 +40,15 @@ def read_inputs(args: Iterable[str], format: str | None = None) -> Iterator[Docu
 def _read_ref(ref: InputRef, format: str | None) -> Iterator[Document | Failure]:
     try:
         if ref.path is None:
-            data = read_stdin()
+            stdin = stdin_stream()
+            if format in (None, "warc") and _is_warc_head(stdin.peek(8192)[:8192]):
+                # The WARC reader needs to seek: spool the pipe to a temporary file.
+                with tempfile.TemporaryFile() as spool:
+                    shutil.copyfileobj(stdin, spool, 1 << 20)
+                    spool.seek(0)
+                    yield from _read_warc_stream(ref.name, spool)
+                return
+            data = stdin.read(MAX_BYTES + 1)
         else:
             data = _read_file(ref, format)
             if data is None:  # a WARC file: streamed, never loaded whole
@@ -89,6 +99,9 @@ def gunzip(data: bytes) -> bytes:
 
 def read_bytes(name: str, data: bytes, format: str | None = None) -> Iterator[Document | Failure]:
     """Read one input held in memory: any format, gzip or not."""
+    if format in (None, "warc") and _is_warc_head(data[:8192]):
+        yield from _read_warc_stream(name, io.BytesIO(data))  # record by record, gzip or not
+        return
     try:
         check_size(len(data))
         if data.startswith(_GZIP_MAGIC):
@@ -145,8 +158,11 @@ def _read_warc_stream(name: str, stream) -> Iterator[Document | Failure]:
                 yield finish(_read_decoded("html", text, source, url=item.url, fetched=item.date))
             except InputError as err:
                 yield Failure.from_error(name, err, item.offset)
-    except Exception as err:  # the WARC reader gave up on the rest of the file
-        yield Failure(name, E.BAD_WARC.value, f"unreadable WARC data after {count} records ({err})")
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as err:  # the WARC reader gave up on the rest (Rust panics are BaseExceptions)
+        reason = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+        yield Failure(name, E.BAD_WARC.value, f"unreadable WARC data after {count} records ({reason})")
 
 
 def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:

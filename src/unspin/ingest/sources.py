@@ -59,5 +59,6 @@ def expand(args: Iterable[str]) -> Iterator[InputRef | Failure]:
                 yield InputRef(str(p), p)
 
 
-def read_stdin() -> bytes:
-    return sys.stdin.buffer.read()
+def stdin_stream():
+    """Standard input as a buffered binary stream (it can ``peek`` at its start)."""
+    return sys.stdin.buffer
