@@ -33,3 +33,22 @@ def test_components_are_checked_and_run_in_order():
     assert [doc.span_text(s) for s in doc.layer("entities")] == ["Ships", "Gdansk"]
     assert {s.component for s in doc.layer("entities")} == {"words"}
     assert {s.component for s in doc.layer("tokens")} == {"words"}
+
+
+def test_english_layers_are_skipped_with_a_note_on_other_languages():
+    from unspin.analyze import PIPELINE, build, run
+    from unspin.document import Meta
+
+    french = Document("Le conseil municipal a voté mardi la fermeture du vieux pont.", Meta(language="fr"))
+    run(french, build(PIPELINE))
+    assert "sentences" not in french.layers
+    assert french.notes[0]["component"] == "sentences" and "'fr'" in french.notes[0]["message"]
+    assert Document.loads(french.dumps()).notes == french.notes
+
+
+def test_sentences_layer_on_real_text():
+    from unspin.analyze import PIPELINE, build, run
+
+    doc = run(Document("Ships reach Gdansk today.  The strike is over?\n\nYes."), build(PIPELINE))
+    assert [doc.span_text(s) for s in doc.layer("sentences")] == ["Ships reach Gdansk today.", "The strike is over?", "Yes."]
+    assert all(s.component == "sentences" for s in doc.layer("sentences"))

@@ -203,7 +203,7 @@ def document_id(url: str | None, text: str) -> str:
 class Document:
     """One article. ``text`` cannot be changed; layers can be added."""
 
-    __slots__ = ("_text", "meta", "source", "furniture", "offsets", "_layers", "id")
+    __slots__ = ("_text", "meta", "source", "furniture", "offsets", "_layers", "id", "notes", "cache")
 
     def __init__(
         self,
@@ -214,6 +214,7 @@ class Document:
         offsets: OffsetMap | None = None,
         layers: Mapping[str, Iterable[Span]] | None = None,
         id: str | None = None,
+        notes: Iterable[Mapping[str, str]] = (),
     ):
         self._text = text
         self.meta = meta or Meta()
@@ -222,6 +223,10 @@ class Document:
         self.offsets = offsets if offsets is not None else OffsetMap([(0, 0, len(text))])
         self._layers: dict[str, tuple[Span, ...]] = {}
         self.id = id or document_id(self.meta.url, text)
+        #: What the pipeline wants a reader to know (a layer skipped, and why).
+        self.notes: list[dict[str, str]] = [dict(n) for n in notes]
+        #: Derived artifacts shared by components (a parse); never serialized.
+        self.cache: dict[str, Any] = {}
         for name, spans in (layers or {}).items():
             self.set_layer(name, spans)
 
@@ -248,6 +253,9 @@ class Document:
             checked.append(span)
         self._layers[name] = tuple(sorted(checked, key=lambda s: (s.start, s.end, s.label)))
 
+    def note(self, component: str, message: str) -> None:
+        self.notes.append({"component": component, "message": message})
+
     def span_text(self, span: Span) -> str:
         return self._text[span.start : span.end]
 
@@ -268,6 +276,7 @@ class Document:
             "layers": {
                 name: [s.to_json() for s in spans] for name, spans in self._layers.items()
             },
+            "notes": [dict(n) for n in self.notes],
         }
 
     def dumps(self, indent: int | None = None) -> str:
@@ -288,6 +297,7 @@ class Document:
                 for name, spans in data.get("layers", {}).items()
             },
             id=data.get("id"),
+            notes=data.get("notes", []),
         )
 
     @classmethod

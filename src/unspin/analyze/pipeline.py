@@ -19,6 +19,14 @@ class PipelineError(ValueError):
     """A pipeline that cannot run as defined."""
 
 
+class SkipLayer(Exception):
+    """Raised by a component that cannot work on this document (another language, say).
+
+    The layer is left out and the reason is kept in ``Document.notes``, so the
+    output says why instead of showing an empty layer.
+    """
+
+
 @dataclass(frozen=True)
 class Component:
     name: str
@@ -27,7 +35,15 @@ class Component:
     requires: tuple[str, ...] = ()
 
     def __call__(self, doc: Document) -> Document:
-        doc.set_layer(self.assigns, (_stamp(s, self.name) for s in self.func(doc)))
+        if any(layer not in doc.layers for layer in self.requires):
+            doc.note(self.name, f"skipped: needs the {', '.join(self.requires)} layer(s), which are missing")
+            return doc
+        try:
+            spans = [_stamp(s, self.name) for s in self.func(doc)]
+        except SkipLayer as why:
+            doc.note(self.name, f"skipped: {why}")
+            return doc
+        doc.set_layer(self.assigns, spans)
         return doc
 
 
@@ -66,8 +82,8 @@ class Registry:
 registry = Registry()
 
 #: The one pipeline definition: component names in the order they run.
-#: Analysis components (sentences, entities, ...) join this list as they land.
-PIPELINE: tuple[str, ...] = ()
+#: Analysis components join this list as they land.
+PIPELINE: tuple[str, ...] = ("sentences",)
 
 
 def build(names: Sequence[str] = PIPELINE, reg: Registry = registry) -> list[Component]:

