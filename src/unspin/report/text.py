@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unspin.document import Document
+from unspin.report.layers import VIEWS
 
 _META_FIELDS = ("title", "byline", "published", "site", "url", "language", "fetched")
 
@@ -52,8 +53,11 @@ def render(doc: Document) -> Group:
             labels = Counter(s.label for s in spans).most_common(6)
             table.add_row(name, str(len(spans)), Text(", ".join(f"{k} {v}" for k, v in labels)))
         parts.append(table)
+        parts.extend(view for view in (make(doc) for make in VIEWS) if view is not None)
     else:
-        parts.append(Text("layers: none yet (the pipeline has no analysis components)", style="dim"))
+        parts.append(Text("layers: none", style="dim"))
+    for note in doc.notes:
+        parts.append(Text(f"note: {note['component']}: {note['message']}", style="yellow"))
     parts.append(Text(_clip(doc.text, 400), style="italic"))
     return Group(*parts)
 
