@@ -20,11 +20,13 @@ import argparse
 import gzip
 import json
 import platform
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import peak_rss_mb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PAGES = ROOT.parent / "shared" / "data" / "extraction" / "scrapinghub-aeb" / "html"
@@ -72,21 +74,6 @@ def memory_worker(side: str, directory: Path) -> dict:
     read = readers((side,))[side]
     produced = sum(read(name, data) for name, data in pages)
     return {"side": side, "with_text": produced, "peak_rss_mb": peak_rss_mb()}
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory.
-
-    VmHWM belongs to the process's own address space; ru_maxrss would carry
-    over the parent's peak across fork and exec on Linux.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def paired_timing(directory: Path, repeat: int) -> dict:

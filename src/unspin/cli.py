@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 import logging
 import sys
@@ -64,14 +66,34 @@ def main(
 # --- analyze ---------------------------------------------------------------
 
 
-def analyze_paths(paths: List[str], input_format: str | None = None) -> Iterator[Document | Failure]:
-    """Read every input and run the pipeline over each Document (the API behind ``analyze``)."""
+def analyze_paths(
+    paths: List[str], input_format: str | None = None, published: str | None = None
+) -> Iterator[Document | Failure]:
+    """Read every input and run the pipeline over each Document (the API behind ``analyze``).
+
+    ``published`` is the publication date to assume where a page gives none;
+    relative dates resolve against it.
+    """
     from unspin.analyze import build, run
     from unspin.ingest import read_inputs
 
     components = build()
     for item in read_inputs(paths, input_format):
-        yield item if isinstance(item, Failure) else run(item, components)
+        if isinstance(item, Failure):
+            yield item
+            continue
+        if published:
+            item.meta = dataclasses.replace(item.meta, extra={**item.meta.extra, "published_override": published})
+        yield run(item, components)
+
+
+def _iso_date(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 @app.command()
@@ -92,6 +114,11 @@ def analyze(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the report here instead of standard output."),
     progress: Optional[bool] = typer.Option(
         None, "--progress/--no-progress", help="Progress bar on standard error (default: when it is a terminal)."
+    ),
+    published: Optional[str] = typer.Option(
+        None, "--published", callback=_iso_date, metavar="YYYY-MM-DD",
+        help="Publication date to assume where a page gives none; relative dates ('last Monday') "
+        "resolve against it. Without either, the date is inferred from the text and marked so.",
     ),
 ) -> None:
     """Read articles, separate page furniture, run the pipeline and report.
@@ -117,7 +144,7 @@ def analyze(
     try:
         with _progress(show) as bar:
             task = bar.add_task("reading", total=None)
-            for item in analyze_paths(paths, fmt):
+            for item in analyze_paths(paths, fmt, published):
                 bar.advance(task)
                 if isinstance(item, Failure):
                     failures.append(item)
