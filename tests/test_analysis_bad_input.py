@@ -1,0 +1,44 @@
+"""Odd documents go through the whole analysis pipeline without a crash."""
+
+import json
+
+from unspin.analyze import PIPELINE
+
+
+def analyze_json(cli, tmp_path, name: str, text: str, timeout: float = 300) -> dict:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = cli("analyze", str(path), "--format", "json", timeout=timeout)
+    stderr = result.stderr.decode()
+    assert "Traceback" not in stderr, stderr
+    assert result.returncode == 0, stderr
+    return json.loads(result.stdout)
+
+
+def test_document_with_no_sentences(cli, tmp_path):
+    doc = analyze_json(cli, tmp_path, "rules.txt", "* * *\n\n— — —\n\n12 34 56\n")
+    for name, spans in doc["layers"].items():
+        for span in spans:
+            assert 0 <= span["start"] <= span["end"] <= len(doc["text"]), name
+
+
+def test_one_line_of_200000_characters(cli, tmp_path):
+    sentence = "The council met again on Tuesday and the mayor of the town said nothing new about the bridge. "
+    text = (sentence * (200_000 // len(sentence) + 1))[:200_000]
+    doc = analyze_json(cli, tmp_path, "long.txt", text)
+    assert len(doc["text"]) >= 199_000
+    assert len(doc["layers"]["sentences"]) > 1000
+
+
+def test_other_language_is_skipped_with_a_note(cli, tmp_path):
+    text = (
+        "Le conseil municipal s'est réuni mardi soir pour discuter de la fermeture du vieux pont, "
+        "que les ingénieurs jugent dangereux depuis les crues de l'hiver dernier.\n\n"
+        "Le maire a promis une décision avant la fin du mois, après la publication du rapport des experts.\n"
+    )
+    doc = analyze_json(cli, tmp_path, "fr.txt", text)
+    assert doc["meta"]["language"] == "fr"
+    assert doc["layers"] == {}
+    noted = {n["component"] for n in doc["notes"]}
+    assert noted == set(PIPELINE)
+    assert all("'fr'" in n["message"] or "needs" in n["message"] for n in doc["notes"])
