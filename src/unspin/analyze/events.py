@@ -1,0 +1,784 @@
+"""The ``events`` layer: who did what to whom, when and where, coded as PLOVER event types.
+
+Each event is one span on its trigger word(s), labelled with its PLOVER type,
+and carries the cue that decided it (trigger lemma and rule), the actor and
+target read off the dependency parse, the place and date attached to the
+trigger, and the modality of its sentence. A coded event is a claim the text
+makes, not a verified fact: ``verified`` is true only when the sentence
+asserts it plainly, so a speculative "may have struck" never reads as news.
+
+Reading order, all on spaCy's parse (``nlp.parse``):
+
+1. triggers: lexicon verbs and nouns, two-word expressions, light verbs typed
+   by their object (``plover``);
+2. frames: "agreed to withdraw", "threatened to strike", "demanded the
+   release" become one AGREE / THREATEN / DEMAND event about the wrapped action;
+   a future cooperative action is a commitment (AGREE), a future hostile one a
+   threat (THREATEN), "must" in reported speech a demand, a refused
+   cooperative action a rejection;
+3. arguments: passive agent or subject for the actor, object or passive
+   subject for the target, "in/on/at <place>" and attached dates.
+
+Other layers improve it when present (``entities`` canonical names and places,
+``dates`` ISO values, ``modality``); alone it falls back on spaCy's entities
+and its own hedge check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from unspin.analyze import plover
+from unspin.analyze.nlp import parse
+from unspin.analyze.pipeline import registry
+from unspin.document import Document, Span
+
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+PLACE_PREPS = frozenset({"in", "at", "on", "near", "inside", "outside", "across", "into", "throughout", "around"})
+TARGET_PREPS = ("against", "on", "with", "to", "at", "upon", "into")
+#: Dependency relations that carry a wrapped action from a frame verb to its complement.
+COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp"})
+PRONOUNS = frozenset({"PRON"})
+
+#: Common country abbreviations, so "US" and "U.S." both read as one actor without the entities layer.
+COUNTRY_ABBREVIATIONS = {
+    "us": "United States", "u.s.": "United States", "usa": "United States", "u.s.a.": "United States",
+    "u.s.a": "United States", "united states of america": "United States",
+    "uk": "United Kingdom", "u.k.": "United Kingdom",
+    "uae": "United Arab Emirates", "u.a.e.": "United Arab Emirates",
+    "dprk": "North Korea", "drc": "Democratic Republic of the Congo", "prc": "China",
+    "ussr": "Soviet Union", "u.s.s.r.": "Soviet Union",
+}
+
+#: Words that make a sentence speculative when no modality layer says otherwise.
+HEDGES = frozenset(
+    "may might could would seem appear reportedly allegedly possibly perhaps probably likely "
+    "apparently presumably supposedly purportedly".split())
+#: Lemmas that make a sentence attributed when no modality layer says otherwise.
+REPORTING = frozenset("say tell claim announce report accord state declare add insist allege".split())
+
+
+# --------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named entity as events see it: where it is, what kind, and the name to show."""
+
+    start: int
+    end: int
+    label: str
+    name: str
+    attrs: dict = field(default_factory=dict)
+
+
+def normalise_name(text: str) -> str:
+    """A display name: no leading article or trailing possessive, country abbreviations expanded."""
+    name = " ".join(text.split())
+    for suffix in ("’s", "'s", "’", "'"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    if name.lower().startswith("the "):
+        name = name[4:]
+    return COUNTRY_ABBREVIATIONS.get(name.lower(), name)
+
+
+def mentions(doc: Document) -> list[Mention]:
+    """Entities from the entities layer when it exists, else spaCy's own."""
+    if "entities" in doc.layers:
+        found = []
+        for span in doc.layer("entities"):
+            canonical = span.attrs.get("canonical") if isinstance(span.attrs, dict) else None
+            name = canonical if isinstance(canonical, str) and canonical else doc.span_text(span)
+            found.append(Mention(span.start, span.end, span.label, normalise_name(name), dict(span.attrs)))
+        return found
+    return [Mention(e.start_char, e.end_char, e.label_, normalise_name(e.text)) for e in parse(doc).ents]
+
+
+class EntityIndex:
+    """Which mention covers a token (by character overlap)."""
+
+    def __init__(self, found: list[Mention]):
+        self._by_start = sorted(found, key=lambda m: m.start)
+
+    def at(self, token, labels=ACTOR_LABELS) -> Mention | None:
+        start, end = token.idx, token.idx + len(token.text)
+        for m in self._by_start:
+            if m.start >= end:
+                break
+            if m.end > start and m.label in labels:
+                return m
+        return None
+
+    def within(self, start: int, end: int, labels) -> list[Mention]:
+        return [m for m in self._by_start if m.start >= start and m.end <= end and m.label in labels]
+
+
+# --------------------------------------------------------------------------- triggers
+
+
+@dataclass
+class Trigger:
+    token: object  # the spaCy token the event hangs on
+    type: str
+    lemma: str
+    rule: str
+    weight: float = 1.0
+    extra: list = field(default_factory=list)  # other tokens of a two-word trigger
+    action: "Trigger | None" = None  # the action a frame wraps
+    absorbed: list = field(default_factory=list)  # same event named again (by US strikes)
+
+
+def direct_object(token):
+    for child in token.children:
+        if child.dep_ in ("dobj", "obj"):
+            return child
+    return None
+
+
+def particle_trigger(token) -> Trigger | None:
+    for child in token.children:
+        if child.dep_ in ("prt", "dobj", "prep") and (token.lemma_, child.lemma_.lower()) in plover.PARTICLE_VERBS:
+            type_ = plover.PARTICLE_VERBS[(token.lemma_, child.lemma_.lower())]
+            return Trigger(token, type_, f"{token.lemma_} {child.lemma_.lower()}", "two-word verb", 1.0, [child])
+    return None
+
+
+def object_trigger(token) -> Trigger | None:
+    rules = plover.OBJECT_VERBS.get(token.lemma_)
+    if not rules:
+        return None
+    obj = direct_object(token)
+    obj_lemma = obj.lemma_.lower() if obj is not None else "<none>"
+    words = {obj_lemma}
+    if obj is not None:  # "mediation efforts", "held refugees as human shields"
+        words |= {c.lemma_.lower() for c in obj.children if c.dep_ in ("compound", "amod")}
+        words |= {g.lemma_.lower() for c in token.children if c.dep_ == "prep" and c.lower_ == "as"
+                  for g in c.children if g.dep_ == "pobj"}
+    for lemmas, type_ in rules:
+        if lemmas == "*" and obj is not None or lemmas != "*" and words & lemmas:
+            cue = f"{token.lemma_} {obj_lemma}" if obj is not None else token.lemma_
+            return Trigger(token, type_, cue, "verb typed by its object", 0.8)
+    return None
+
+
+def noun_trigger(token) -> Trigger | None:
+    lemma = token.lemma_.lower()
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "nmod") and (lemma, child.lemma_.lower()) in plover.NOUN_COMPOUNDS:
+            type_ = plover.NOUN_COMPOUNDS[(lemma, child.lemma_.lower())]
+            if type_ is None:
+                return None
+            return Trigger(token, type_, f"{child.lemma_.lower()} {lemma}", "noun compound", 1.0, [child])
+    if lemma == "strike" and token.head.lemma_ == "on" and token.dep_ == "pobj":
+        return Trigger(token, "PROTEST", "on strike", "noun compound", 1.0)
+    if lemma == "protest" and token.head.lemma_ in ("lodge", "file", "issue", "deliver", "send"):
+        return Trigger(token, "DISAPPROVE", f"{token.head.lemma_} protest", "noun compound", 1.0)
+    for type_ in plover.TYPES.values():
+        if lemma in type_.nouns:
+            return Trigger(token, type_.name, lemma, "noun lexicon", 0.85)
+    return None
+
+
+def verb_trigger(token) -> Trigger | None:
+    found = particle_trigger(token) or object_trigger(token)
+    if found:
+        return found
+    lemma = token.lemma_.lower()
+    if lemma == "protest" and direct_object(token) is not None:
+        return Trigger(token, "DISAPPROVE", lemma, "verb lexicon", 0.9)
+    for type_ in plover.TYPES.values():
+        if lemma in type_.verbs:
+            return Trigger(token, type_.name, lemma, "verb lexicon", 1.0)
+    return None
+
+
+def is_negated(token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in token.children)
+
+
+def is_infinitive(token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
+def complements(token) -> list:
+    """The actions a frame verb wraps: its clausal complement or the object of "to/for/on"."""
+    if token.lemma_.lower() in plover.INFINITIVE_ONLY:
+        return [c for c in token.children if c.dep_ == "xcomp" or c.dep_ in ("ccomp", "advcl") and is_infinitive(c)]
+    found = [c for c in token.children
+             if c.dep_ in COMPLEMENT_DEPS or c.dep_ == "advcl" and is_infinitive(c)]
+    for c in token.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "for", "on", "upon"):
+            found += [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        if c.dep_ in ("dobj", "acomp"):
+            found.append(c)
+            found += [g for g in c.children if g.dep_ in ("xcomp", "acl")]
+    return found
+
+
+def find_triggers(sent) -> dict[int, Trigger]:
+    """Every word in the sentence that names an event by the lexicon, with its type and rule."""
+    triggers: dict[int, Trigger] = {}
+    for token in sent:
+        if token.pos_ == "VERB":
+            found = verb_trigger(token)
+        elif token.pos_ == "NOUN":
+            found = noun_trigger(token)
+        else:
+            found = None
+        if found:
+            triggers[token.i] = found
+    return triggers
+
+
+def frame_type(token) -> str | None:
+    """The event a frame word makes ("agree" AGREE, "vow" commit, ...) when it wraps an action."""
+    kind = plover.FRAMES.get(token.lemma_.lower()) or plover.FRAMES.get(token.lower_)
+    if kind is None or token.pos_ not in ("VERB", "ADJ"):
+        return None
+    return kind
+
+
+ABSORBING = frozenset({"AGREE", "THREATEN", "DEMAND", "REJECT", "commit"})
+
+
+def wrapped_action(token, triggers: dict[int, Trigger]) -> Trigger | None:
+    """The first event trigger among a frame's complements (searched two levels down)."""
+    frontier = complements(token)
+    for _ in range(3):
+        nxt = []
+        for c in frontier:
+            if c.i in triggers and c.i != token.i:
+                return triggers[c.i]
+            nxt += complements(c) + [g for g in c.children if g.dep_ in ("dobj", "conj")]
+        frontier = nxt
+    return None
+
+
+def aux_lemmas(token) -> set[str]:
+    words = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+    head = token
+    while head.dep_ in ("xcomp", "conj") and head.head is not head:  # "will X and Y", "is going to X"
+        head = head.head
+        words |= {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
+        if head.lemma_ == "go" and head.tag_ == "VBG":
+            words.add("will")
+    return words
+
+
+def speech_head(token):
+    """The reporting verb whose complement holds this clause, if any ("X said Y must ...")."""
+    head = token
+    while head.dep_ == "conj":
+        head = head.head
+    if head.dep_ in ("ccomp", "parataxis") and head.head.lemma_ in plover.SPEECH:
+        return head.head
+    return None
+
+
+def depth(token) -> int:
+    d = 0
+    while token.head is not token and d < 50:
+        token, d = token.head, d + 1
+    return d
+
+
+def verbal_complement(token):
+    """A clause the frame wraps even when it names no lexicon event ("promised to democratize")."""
+    for c in complements(token):
+        if c.pos_ in ("VERB", "AUX") and c.dep_ != "dobj":
+            return c
+    return None
+
+
+def frame_event(token, kind: str, triggers: dict[int, Trigger], wrapped: set[int]) -> Trigger | None:
+    """The event a frame word makes, absorbing the action it wraps (PLOVER codes the wrapping act)."""
+    action = wrapped_action(token, triggers)
+    if action is not None and (action.token.i in wrapped or action.token.i == token.i):
+        action = None
+    if action is None and token.i not in triggers and verbal_complement(token) is None:
+        return None
+    action_type = action.type if action else None
+    if kind == "commit":
+        type_ = plover.committed_type(action_type)
+    elif token.lemma_ == "fail" and action_type and plover.stance(action_type) == "hostile":
+        return None
+    else:
+        type_ = kind
+    if kind in ABSORBING and action is not None:
+        wrapped.add(action.token.i)
+    rule = f"frame '{token.lemma_}'" + (f" wrapping {action.type}" if action else "")
+    event = Trigger(token, type_, token.lemma_.lower(), rule, 1.0, action=action)
+    if is_negated(token):
+        if type_ != "AGREE":
+            return None
+        event.type, event.rule = "REJECT", f"negated frame '{token.lemma_}'"
+    if aux_lemmas(token) & plover.OBLIGATION and speech_head(token) is not None:
+        event.type, event.rule = "DEMAND", f"obligation in reported speech ({event.rule})"
+    return event
+
+
+def compose(sent, triggers: dict[int, Trigger]) -> list[Trigger]:
+    """Frames absorb the actions they wrap; modals and negation re-type what is left (PLOVER's rules)."""
+    events: dict[int, Trigger] = {}
+    wrapped: set[int] = set()
+    for token in sorted(sent, key=depth):  # outer frames first: "demanded that they refuse to recognise"
+        kind = frame_type(token)
+        if kind is None or token.i in wrapped:
+            continue
+        event = frame_event(token, kind, triggers, wrapped)
+        if event is not None:
+            events[token.i] = event
+    for i, trig in triggers.items():
+        if i in events or i in wrapped:
+            continue
+        reshaped = reshape_by_modality(trig)
+        if reshaped is not None:
+            events[i] = reshaped
+    for token in sent:  # "X said Y must return the helicopter": a demand by X on Y
+        if token.i in events or token.i in wrapped or token.pos_ != "VERB":
+            continue
+        if aux_lemmas(token) & plover.OBLIGATION and speech_head(token) is not None:
+            events[token.i] = Trigger(token, "DEMAND", f"must {token.lemma_}", "obligation in reported speech", 0.8)
+    absorb_restatements(events)
+    return sorted(events.values(), key=lambda t: t.token.i)
+
+
+def reshape_by_modality(trig: Trigger) -> Trigger | None:
+    """Negated, future and obliged actions are not the action itself (PLOVER codes the stance)."""
+    token = trig.token
+    if token.pos_ != "VERB":
+        if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children):
+            return None
+        return trig
+    stance = plover.stance(trig.type)
+    auxes = aux_lemmas(token)
+    if is_negated(token):
+        if stance == "cooperative":
+            return Trigger(token, "REJECT", trig.lemma, f"negated {trig.type} ({trig.rule})", 0.8, trig.extra,
+                           action=trig)
+        return None
+    if auxes & plover.OBLIGATION and speech_head(token) is not None:
+        return Trigger(token, "DEMAND", f"must {trig.lemma}", f"obligation in reported speech ({trig.type})", 0.85,
+                       trig.extra, action=trig)
+    if auxes & plover.FUTURE and trig.type not in ("AGREE", "THREATEN", "DEMAND", "REJECT", "DISAPPROVE", "ACCUSE"):
+        type_ = plover.committed_type(trig.type)
+        if has_condition_unless(token):  # "will withdraw unless ...": an ultimatum
+            type_ = "THREATEN"
+        return Trigger(token, type_, trig.lemma, f"announced future {trig.type} ({trig.rule})", 0.85, trig.extra,
+                       action=trig)
+    return trig
+
+
+def has_condition_unless(token) -> bool:
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+               for c in token.children)
+
+
+def absorb_restatements(events: dict[int, Trigger]) -> None:
+    """"killed by US strikes", "killed in a bombing": the noun names the verb's own event again."""
+    for i in list(events):
+        trig = events.get(i)
+        if trig is None or trig.token.pos_ != "NOUN":
+            continue
+        token = trig.token
+        head = token.head
+        if token.dep_ == "pobj" and head.dep_ in ("agent", "prep") and head.lower_ in ("by", "in", "with"):
+            head = head.head
+        elif token.dep_ not in ("nsubj", "dobj"):
+            continue
+        host = events.get(head.i)
+        if host is not None and host is not trig and same_family(host.type, trig.type):
+            host.absorbed.append(token)
+            del events[i]
+
+
+def same_family(a: str, b: str) -> bool:
+    return a == b or {a, b} <= {"ASSAULT", "COERCE"}
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def coordinated(head) -> list:
+    """Heads coordinated with this one. spaCy often hangs the second name of "A, the chief of X, and B"
+    on X; a conjunct of the same entity kind inside the apposition is taken back as a coordinate."""
+    found = []
+    stack = [c for c in head.children if c.dep_ == "conj"]
+    while stack:
+        c = stack.pop(0)
+        found.append(c)
+        stack += [g for g in c.children if g.dep_ == "conj"]
+    return found
+
+
+def misattached_conjuncts(head, index: EntityIndex) -> list:
+    own = index.at(head)
+    if own is None:
+        return []
+    found = []
+    for appos in (c for c in head.children if c.dep_ == "appos"):
+        for tok in appos.subtree:
+            if tok.dep_ == "conj":
+                other = index.at(tok)
+                if other is not None and other.label == own.label and other != own:
+                    found.append(tok)
+    return found
+
+
+def compact_text(token) -> str:
+    """A head noun with its compounds and adjectives, for actors that are not named entities."""
+    words = [c for c in token.children if c.dep_ in ("compound", "amod", "nmod") and c.i < token.i] + [token]
+    words.sort(key=lambda t: t.i)
+    return " ".join(w.text for w in words)
+
+
+#: Nouns that only count or group the real actors: "a group of diplomats", "thousands of students".
+COLLECTIVES = frozenset(
+    "group number delegation team some most many all hundred thousand dozen million majority crowd "
+    "member part contingent batch patch".split())
+
+
+def names_of_head(token, index: EntityIndex, allow_common: bool = True) -> list[str]:
+    own = index.at(token)
+    if own is not None:
+        return [own.name]
+    if token.pos_ in PRONOUNS:
+        return []
+    if token.lemma_.lower() in COLLECTIVES:
+        for pobj in prep_objects(token, ("of",)):
+            return names_of_phrase(pobj, index, allow_common)
+    found: list[str] = []
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "poss", "nmod") and child.i < token.i:
+            for n, tok in enumerate([child] + coordinated(child)):
+                m = index.at(tok)
+                if m is None:
+                    continue
+                # a nationality names a group, not the actor: "Serbian military police", not "Serbian"
+                name = m.name if m.label != "NORP" else compact_text(token) if n == 0 else f"{m.name} {token.text}"
+                if name not in found:
+                    found.append(name)
+    if found:
+        return found
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                m = index.at(pobj)
+                if m is not None:
+                    return [m.name]
+    if allow_common and token.pos_ in ("NOUN", "PROPN"):
+        return [compact_text(token)]
+    return []
+
+
+def names_of_phrase(head, index: EntityIndex, allow_common: bool = True) -> list[str]:
+    names: list[str] = []
+    for tok in [head] + coordinated(head) + misattached_conjuncts(head, index):
+        for name in names_of_head(tok, index, allow_common):
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def child_of(token, *deps):
+    for c in token.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def prep_objects(token, preps) -> list:
+    found = []
+    for c in token.children:
+        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps:
+            found += [g for g in c.children if g.dep_ == "pobj"]
+    return found
+
+
+def is_passive(token) -> bool:
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children):
+        return True
+    return token.tag_ == "VBN" and token.dep_ == "acl" and child_of(token, "agent") is not None
+
+
+def subject_of(token):
+    """The grammatical subject, inherited through "X agreed to Y", "X came and Y" when the verb has none."""
+    seen = 0
+    while token is not None and seen < 6:
+        subj = child_of(token, "nsubj", "csubj")
+        if subj is not None:
+            return subj
+        if token.dep_ in ("xcomp", "conj", "advcl", "ccomp") and token.head is not token:
+            if token.dep_ == "ccomp" and token.head.lemma_ in plover.SPEECH:
+                return None
+            token = token.head
+        elif token.dep_ == "acl":
+            return token.head
+        else:
+            return None
+        seen += 1
+    return None
+
+
+def noun_actor(token, index: EntityIndex) -> list[str]:
+    by = prep_objects(token, ("by",))
+    if by:
+        return names_of_phrase(by[0], index)
+    mods = []
+    for c in token.children:
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < token.i:
+            mods += [t for t in [c] + coordinated(c) if index.at(t) is not None]
+    if mods:
+        return list(dict.fromkeys(index.at(t).name for t in mods))
+    between = prep_objects(token, ("between", "among"))
+    if between:
+        return names_of_phrase(between[0], index)
+    if token.dep_ in ("dobj", "attr") or token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.lemma_ in plover.TRANSPARENT:
+        verb = token.head if token.dep_ != "pobj" else token.head.head
+        subj = subject_of(verb)
+        if subj is not None:
+            return names_of_phrase(subj, index)
+    return []
+
+
+def noun_target(token, index: EntityIndex) -> list[str]:
+    for objs in (prep_objects(token, ("of", "against", "on", "with", "to")),):
+        for pobj in objs:
+            names = names_of_phrase(pobj, index)
+            if names:
+                return names
+    if token.dep_ in ("dobj", "attr"):
+        for pobj in prep_objects(token.head, TARGET_PREPS):
+            names = names_of_phrase(pobj, index, allow_common=False)
+            if names:
+                return names
+    return []
+
+
+def verb_arguments(token, index: EntityIndex, events_by_token) -> tuple[list[str], list[str], bool]:
+    passive = is_passive(token)
+    actor: list[str] = []
+    target: list[str] = []
+    if passive:
+        agents = prep_objects(token, ("by",))
+        if agents:
+            agent = agents[0]
+            actor = noun_actor(agent, index) if agent.i in events_by_token else names_of_phrase(agent, index)
+        subj = child_of(token, "nsubjpass") or (token.head if token.dep_ == "acl" else None)
+        if subj is not None:
+            target = names_of_phrase(subj, index)
+    else:
+        subj = subject_of(token)
+        if subj is not None:
+            if subj.i in events_by_token and subj.pos_ == "NOUN":
+                actor = noun_actor(subj, index)
+            else:
+                actor = names_of_phrase(subj, index)
+        if not actor and subj is not None and subj.pos_ in PRONOUNS:
+            actor = speaker(token, index)  # "Hungary has said it will support ...": it is Hungary
+        obj = child_of(token, "dobj", "dative")
+        if obj is not None and obj.i in events_by_token and obj.pos_ == "NOUN":
+            target = noun_target(obj, index)
+        elif obj is not None:
+            target = names_of_phrase(obj, index)
+            if target and index.at(obj) is None:
+                named = [n for p in prep_objects(token, TARGET_PREPS) for n in names_of_phrase(p, index, False)]
+                target = named or target
+        if not target:
+            for pobj in prep_objects(token, TARGET_PREPS):
+                target = names_of_phrase(pobj, index, allow_common=False)
+                if target:
+                    break
+    return actor, target, passive
+
+
+def speaker(token, index: EntityIndex) -> list[str]:
+    """Who reports this clause ("X said ..."), for pronoun subjects and demands made in speech.
+
+    A heuristic stand-in for coreference: a pronoun subject of reported speech
+    is usually the speaker.
+    """
+    head = speech_head(token)
+    if head is None:
+        return []
+    subj = child_of(head, "nsubj")
+    return names_of_phrase(subj, index) if subj is not None else []
+
+
+def anchors(trig: Trigger) -> list:
+    tokens = [trig.token] + trig.absorbed
+    if trig.action is not None and trig.action.token is not trig.token:
+        tokens.append(trig.action.token)
+    return tokens
+
+
+def find_place(trig: Trigger, index: EntityIndex) -> Mention | None:
+    for anchor in anchors(trig):
+        for prep in (c for c in anchor.children if c.dep_ == "prep" and c.lower_ in PLACE_PREPS):
+            sub = list(prep.subtree)
+            found = index.within(sub[0].idx, sub[-1].idx + len(sub[-1].text), PLACE_LABELS)
+            if found:
+                return found[-1] if len(found) > 1 and found[-1].label == "GPE" else found[0]
+    return None
+
+
+def find_date(trig: Trigger, doc: Document, sdoc) -> tuple[str | None, str | None]:
+    """(ISO value from the dates layer if any, surface text) of a date attached to the event."""
+    for anchor in anchors(trig):
+        for child in anchor.children:
+            if child.dep_ not in ("prep", "npadvmod", "advmod", "tmod", "obl"):
+                continue
+            sub = list(child.subtree)
+            start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+            if "dates" in doc.layers:
+                for span in doc.layer("dates"):
+                    if span.start >= start and span.end <= end:
+                        value = span.attrs.get("value") if isinstance(span.attrs, dict) else None
+                        return (value if isinstance(value, str) else None), doc.span_text(span)
+            for ent in sdoc.ents:
+                if ent.label_ == "DATE" and ent.start_char >= start and ent.end_char <= end:
+                    return None, ent.text
+    return None, None
+
+
+# --------------------------------------------------------------------------- modality
+
+
+def event_modality(doc: Document, sentence_span: Span) -> tuple[str, str | None]:
+    """(modality, cue) of the sentence an event is in: the modality layer's when present, else a hedge check."""
+    if "modality" in doc.layers:
+        best, overlap = None, 0
+        for span in doc.layer("modality"):
+            shared = min(span.end, sentence_span.end) - max(span.start, sentence_span.start)
+            if shared > overlap:
+                best, overlap = span, shared
+        if best is not None:
+            cue = best.attrs.get("cue") if isinstance(best.attrs, dict) else None
+            return best.label, (cue if isinstance(cue, str) else None)
+    text = doc.span_text(sentence_span)
+    if text.rstrip().rstrip("\"'”’)").endswith("?"):
+        return "question", "?"
+    sdoc = parse(doc)
+    sent = sdoc.char_span(sentence_span.start, sentence_span.end, alignment_mode="expand")
+    tokens = list(sent) if sent is not None else []
+    for tok in tokens:
+        if is_hedge(tok):
+            return "speculative", tok.text
+    for tok in tokens:
+        if tok.lemma_.lower() in REPORTING and tok.pos_ == "VERB":
+            return "attributed", tok.text
+    return "asserted", None
+
+
+def is_hedge(token) -> bool:
+    """A modal verb, hedging verb or adverb ("may" the modal, not "May" the month)."""
+    if token.lemma_.lower() not in HEDGES and token.lower_ not in HEDGES:
+        return False
+    return token.tag_ == "MD" or token.pos_ in ("VERB", "ADV", "ADJ")
+
+
+# --------------------------------------------------------------------------- the component
+
+
+def one_or_list(names: list[str]):
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else names
+
+
+#: Clauses that hang off another event (purpose, condition, relative clauses) weigh more than one hop.
+SUBORDINATE = frozenset({"advcl", "relcl", "acl"})
+
+
+def prominence(token) -> float:
+    """How central the trigger is to its sentence: main-clause events rank above embedded mentions.
+
+    Reporting verbs, coordination and light verbs ("staged demonstrations",
+    "announced a suspension") do not push an event down.
+    """
+    score, seen = 1.0, 0
+    while token.dep_ != "ROOT" and token.head is not token and seen < 20:
+        dep, head = token.dep_, token.head
+        free = dep == "conj" or dep in ("ccomp", "parataxis", "dobj") and head.lemma_ in plover.SPEECH
+        free = free or dep in ("xcomp", "dobj", "pobj", "prep") and head.lemma_ in plover.TRANSPARENT
+        if not free and dep != "prep":
+            score -= 0.25 if dep in SUBORDINATE else 0.15
+        token, seen = head, seen + 1
+    return max(0.3, score)
+
+
+def light_verb_object(token) -> bool:
+    """A noun that is the whole event of its clause: "staged demonstrations", "announced a suspension"."""
+    head = token.head
+    return token.dep_ == "dobj" and (head.lemma_ in plover.TRANSPARENT or head.lemma_ in plover.SPEECH)
+
+
+def span_of(trig: Trigger) -> tuple[int, int]:
+    tokens = [trig.token] + trig.extra
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t.text) for t in tokens)
+    return start, end
+
+
+def event_spans(doc: Document, sentence_span: Span, sent, index: EntityIndex, sdoc) -> Iterator[Span]:
+    triggers = find_triggers(sent)
+    events = compose(sent, triggers)
+    by_token = {t.token.i: t for t in events}
+    by_token.update({i: t for i, t in triggers.items() if i not in by_token})
+    modality, cue = event_modality(doc, sentence_span)
+    for trig in events:
+        token = trig.token
+        if token.pos_ == "NOUN":
+            actor, target, passive = noun_actor(token, index), noun_target(token, index), False
+        elif trig.type == "DEMAND" and trig.rule.startswith("obligation in reported speech"):
+            # "X said Y must ...": X demands, Y is asked
+            actor, passive = speaker(token, index), False
+            subj = subject_of(token)
+            target = names_of_phrase(subj, index) if subj is not None else []
+        else:
+            actor, target, passive = verb_arguments(token, index, by_token)
+            if trig.action is not None and not target and trig.action.token is not token:
+                action = trig.action.token
+                if action.pos_ == "NOUN":
+                    target = noun_target(action, index)
+                else:
+                    target = verb_arguments(action, index, by_token)[1]
+        place = find_place(trig, index)
+        iso, date_text = find_date(trig, doc, sdoc)
+        completeness = 0.7 + 0.2 * bool(actor) + 0.1 * bool(target)
+        weight = 1.0 if token.pos_ == "NOUN" and light_verb_object(token) else trig.weight
+        confidence = round(weight * completeness * prominence(token), 3)
+        start, end = span_of(trig)
+        attrs = {
+            "type": trig.type,
+            "trigger": trig.lemma,
+            "rule": trig.rule,
+            "actor": one_or_list(actor),
+            "target": one_or_list(target),
+            "place": place.name if place else None,
+            "date": iso,
+            "date_text": date_text,
+            "modality": modality,
+            "modality_cue": cue,
+            "verified": modality == "asserted",
+            "passive": passive,
+        }
+        if place is not None and isinstance(place.attrs.get("country_code"), str):
+            attrs["place_country_code"] = place.attrs["country_code"]
+        if trig.action is not None:
+            attrs["action"] = {"type": trig.action.type, "trigger": trig.action.lemma}
+        yield Span(start, end, trig.type, confidence, attrs=attrs)
+
+
+@registry.component("events", assigns="events", requires=["sentences"])
+def events(doc: Document) -> Iterator[Span]:
+    sdoc = parse(doc)
+    index = EntityIndex(mentions(doc))
+    for sentence_span in doc.layer("sentences"):
+        sent = sdoc.char_span(sentence_span.start, sentence_span.end, alignment_mode="expand")
+        if sent is None:
+            continue
+        yield from event_spans(doc, sentence_span, sent, index, sdoc)

@@ -1,0 +1,180 @@
+"""The events layer: PLOVER-typed who-did-what-to-whom on real parses, and its score on the PLOVER gold."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SEED, SHARED, need
+
+import unspin.analyze  # noqa: F401  (registers the built-in components)
+from unspin.analyze import events as events_module
+from unspin.analyze.pipeline import PipelineError, build, registry, run
+from unspin.document import Document, Meta, Span
+
+PLOVER_GOLD = SHARED / "data" / "plover_gsr" / "PLOVER_GSR_CAMEO.json"
+
+
+def available_pipeline() -> list[str]:
+    """sentences, the other layers events can use if they are registered now, then events."""
+    names = ["sentences"]
+    for layer in ("entities", "dates", "attributions", "modality"):
+        if layer in registry.names():
+            try:
+                build([*names, layer])
+            except PipelineError:
+                continue
+            names.append(layer)
+    return [*names, "events"]
+
+
+def analyse(text: str, names=("sentences", "events")) -> Document:
+    doc = Document(text, Meta(language="en"))
+    return run(doc, build(list(names)))
+
+
+def only(doc: Document, label: str) -> list[Span]:
+    return [s for s in doc.layer("events") if s.label == label]
+
+
+def as_list(value) -> list:
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+
+@pytest.fixture(scope="module")
+def seed_doc():
+    from unspin.ingest import read_inputs
+
+    [doc] = read_inputs([str(need(SEED))])
+    return run(doc, build(available_pipeline()))
+
+
+def test_seed_strike_is_an_assault_by_the_united_states_on_two_commanders_in_baghdad(seed_doc):
+    kills = [s for s in only(seed_doc, "ASSAULT") if s.attrs["trigger"] == "kill"]
+    assert len(kills) == 1
+    event = kills[0].attrs
+    assert event["actor"] == "United States"  # the text says "US"
+    targets = as_list(event["target"])
+    assert len(targets) == 2
+    assert any("Soleimani" in t for t in targets) and any("Muhandis" in t for t in targets)
+    assert event["passive"] is True
+    if "entities" in seed_doc.layers:
+        assert event["place"] == "Baghdad"  # the entities layer resolves the misspelling
+    else:
+        assert event["place"] == "Bahdad"  # spaCy's entity, as written
+    assert event["date_text"] == "January 3" or (event["date"] or "").endswith("-01-03")
+    assert event["modality"] == "asserted" and event["verified"] is True
+    assert kills[0].confidence == max(s.confidence for s in seed_doc.layer("events"))
+
+
+def test_seed_troop_deployments_are_mobilizations_by_the_united_states(seed_doc):
+    deployments = [s for s in only(seed_doc, "MOBILIZE") if s.attrs["trigger"] == "deploy"]
+    assert len(deployments) == 2
+    assert all(s.attrs["actor"] == "United States" for s in deployments)
+    assert all("troops" in s.attrs["target"] for s in deployments)
+
+
+def test_seed_events_in_speculative_sentences_are_never_shown_as_verified(seed_doc):
+    spans = seed_doc.layer("events")
+    speculative = [s for s in spans if s.attrs["modality"] == "speculative"]
+    assert speculative, "the seed's 'may have obtained ... agreements' is speculation"
+    assert all(s.attrs["verified"] is False for s in spans if s.attrs["modality"] != "asserted")
+    for s in spans:
+        json.dumps(s.attrs)  # attrs are JSON values
+        assert s.component == "events" and 0 < s.confidence <= 1
+        assert s.attrs["type"] == s.label and s.attrs["trigger"] and s.attrs["rule"]
+
+
+def test_frames_code_the_wrapping_act_and_keep_the_wrapped_action():
+    doc = analyse("The rebels agreed to withdraw their fighters from the town on Friday.")
+    [agree] = only(doc, "AGREE")
+    assert doc.span_text(agree) == "agreed"
+    assert agree.attrs["action"] == {"type": "RETREAT", "trigger": "withdraw"}
+    assert agree.attrs["actor"] == "rebels"
+    assert not only(doc, "RETREAT")  # the withdrawal has not happened
+
+    doc = analyse("The government refused to release the prisoners.")
+    assert [s.label for s in doc.layer("events")] == ["REJECT"]
+
+    doc = analyse("Germany threatened to impose sanctions on Russia.")
+    [threat] = only(doc, "THREATEN")
+    assert threat.attrs["actor"] == "Germany" and threat.attrs["target"] == "Russia"
+    assert threat.attrs["action"]["type"] == "SANCTION"
+
+
+def test_future_and_obligation_in_reported_speech_follow_plover():
+    doc = analyse("Japan said it will provide food aid to the refugees.")
+    [top] = sorted(doc.layer("events"), key=lambda s: -s.confidence)[:1]
+    assert top.label == "AGREE" and top.attrs["actor"] == "Japan"  # a promise, not aid delivered
+
+    doc = analyse("France said Mali must release the journalists.")
+    [demand] = only(doc, "DEMAND")
+    assert demand.attrs["actor"] == "France" and demand.attrs["target"] == "Mali"
+
+
+def test_active_and_passive_voices_give_actor_and_target():
+    doc = analyse("Police arrested dozens of students in Paris on Monday.")
+    [arrest] = only(doc, "COERCE")
+    assert arrest.attrs["actor"] == "Police" and arrest.attrs["passive"] is False
+    assert arrest.attrs["place"] == "Paris" and arrest.attrs["date_text"] == "Monday"
+
+    doc = analyse("Two diplomats were expelled by Canada.")
+    [expel] = only(doc, "SANCTION")
+    assert expel.attrs["actor"] == "Canada" and expel.attrs["passive"] is True
+    assert expel.attrs["target"] == "diplomats"
+
+
+def test_noun_triggers_take_their_actor_from_modifiers_and_by_phrases():
+    doc = analyse("The Israeli strike on the convoy drew criticism.")
+    [strike] = only(doc, "ASSAULT")
+    assert strike.attrs["trigger"] == "strike" and "Israeli" in strike.attrs["actor"]
+    doc = analyse("Workers began a hunger strike outside the ministry.")
+    [protest] = only(doc, "PROTEST")
+    assert protest.attrs["trigger"] == "hunger strike" and protest.attrs["actor"] == "Workers"
+
+
+def test_negated_hostile_acts_are_not_events():
+    doc = analyse("The army did not attack the village.")
+    assert not only(doc, "ASSAULT")
+
+
+def test_hedged_sentences_are_speculative_and_unverified():
+    doc = analyse("Iran may have attacked the tanker.")
+    [attack] = only(doc, "ASSAULT")
+    assert attack.attrs["modality"] == "speculative" and attack.attrs["modality_cue"] == "may"
+    assert attack.attrs["verified"] is False
+
+
+def test_event_modality_prefers_the_modality_layer():
+    doc = analyse("Rebels attacked the base.")
+    [sentence] = doc.layer("sentences")
+    assert events_module.event_modality(doc, sentence) == ("asserted", None)
+    doc.set_layer("modality", [Span(sentence.start, sentence.end, "attributed", attrs={"cue": "officials said"})])
+    assert events_module.event_modality(doc, sentence) == ("attributed", "officials said")
+
+
+def test_country_abbreviations_are_normalised():
+    assert events_module.normalise_name("U.S.") == "United States"
+    assert events_module.normalise_name("the UK") == "United Kingdom"
+    assert events_module.normalise_name("Iraq’s") == "Iraq"
+
+
+def test_non_english_documents_skip_the_layer_with_a_note():
+    doc = Document("Les rebelles ont attaqué la base militaire hier soir.", Meta(language="fr"))
+    run(doc, build(["sentences", "events"]))
+    assert "events" not in doc.layers
+
+
+def test_plover_gold_scores_reach_the_floors():
+    from unspin.eval.events import evaluate_plover, format_table
+
+    result = evaluate_plover(need(PLOVER_GOLD))
+    assert result["sentences"] > 100
+    assert result["event_recall"] >= 0.95
+    assert result["type_accuracy_top1"] >= 0.85  # the headline figure
+    assert result["type_accuracy_any"] >= result["type_accuracy_top1"]
+    assert result["micro"]["f1"] >= 0.85
+    assert result["actor_accuracy"] >= 0.80
+    table = format_table(result)
+    assert "[headline]" in table and "micro" in table
