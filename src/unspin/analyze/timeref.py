@@ -1,0 +1,189 @@
+"""The reference date that relative temporal expressions are resolved against.
+
+"Yesterday", "on Monday" or "since May" mean nothing without a date to count
+from. The best one is the publication date; failing that, one given on the
+command line; failing both, one inferred from the text itself, which is
+always marked as such so that no reader mistakes a guess for a fact.
+
+This module also reads absolute calendar expressions ("3 January 2020",
+"January 3", "May 2019", "2019"), because the inference needs them and the
+``dates`` layer shares the same reading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+from unspin.document import Document
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:1[5-9]|20)\d\d)"
+#: Calendar forms of English news, most specific first.
+_CALENDAR_FORMS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"^(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}$",  # 3 January 2020
+        rf"^{_MONTH}\s+{_DAY},?\s+{_YEAR}$",  # January 3, 2020
+        r"^(?P<year>(?:1[5-9]|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)$",  # 2020-01-03
+        rf"^(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}$",  # 3 January, the 3rd of January
+        rf"^{_MONTH}\s+{_DAY}$",  # January 3
+        rf"^{_MONTH},?\s+(?:of\s+)?{_YEAR}$",  # May 2019
+        rf"^{_MONTH}$",  # May
+        rf"^(?:the\s+year\s+)?{_YEAR}$",  # 2019
+    )
+]
+#: Words that, right before a year-less expression, point to the future.
+_FUTURE_WORDS = {"will", "shall", "'ll", "wo"}
+#: Prepositions that make a year a deadline rather than something that happened.
+_DEADLINE_WORDS = {"by", "until", "till", "ahead"}
+
+
+@dataclass(frozen=True)
+class CalendarParts:
+    """What an absolute expression fixes: any of year, month and day."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+
+def calendar_parts(text: str) -> CalendarParts | None:
+    """Read an absolute calendar expression, or None when it is not one.
+
+    A day that cannot exist in its month ("February 30") is refused, not
+    snapped, so a typo never becomes a confident date.
+    """
+    cleaned = " ".join(text.strip().split())
+    for form in _CALENDAR_FORMS:
+        match = form.match(cleaned)
+        if not match:
+            continue
+        found = match.groupdict()
+        month = found.get("month")
+        month_number = (int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]) if month else None
+        parts = CalendarParts(
+            int(found["year"]) if found.get("year") else None,
+            month_number,
+            int(found["day"]) if found.get("day") else None,
+        )
+        return parts if _exists(parts) else None
+    return None
+
+
+def _exists(parts: CalendarParts) -> bool:
+    if parts.month is not None and not 1 <= parts.month <= 12:
+        return False
+    if parts.day is None:
+        return True
+    try:
+        date(parts.year or 2000, parts.month or 1, parts.day)  # 2000 is a leap year
+    except ValueError:
+        return False
+    return True
+
+
+def parse_iso_date(value: str | None) -> date | None:
+    """The calendar day of an ISO 8601 date or date-time string, or None."""
+    if not value:
+        return None
+    match = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})", value)
+    if not match:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Inference:
+    """A reference date read from the text, how precise it is, and what decided it."""
+
+    date: date
+    precision: str  # "day" or "year"
+    cue: str
+
+
+def reference_date(doc: Document, override: str | None = None) -> tuple[date | None, str]:
+    """The date relative expressions count from, and where it came from.
+
+    Order: ``doc.meta.published`` ("published"); then ``override`` or
+    ``doc.meta.extra["published_override"]`` ("override", the command line's
+    ``--published``); then a date inferred from the text ("inferred", see
+    ``infer_reference``); else ``(None, "none")``.
+    """
+    published = parse_iso_date(doc.meta.published)
+    if published:
+        return published, "published"
+    given = parse_iso_date(override or (doc.meta.extra or {}).get("published_override"))
+    if given:
+        return given, "override"
+    inferred = infer_reference(doc)
+    if inferred:
+        return inferred.date, "inferred"
+    return None, "none"
+
+
+def infer_reference(doc: Document) -> Inference | None:
+    """The earliest date the article can have been written, judged from its own text.
+
+    A report is written after what it reports, so the lower bound is the
+    latest day it dates. The current year is taken to be the most recent year
+    the text names (left out: years in a sentence about the future, and years
+    that are a deadline, "by 2030"); a month and day given without a year
+    ("January 3") are placed in that year. The reference is the latest
+    fully dated day in that year; when the text dates no day in it, it is
+    1 January of that year, with precision "year" (day-level expressions such
+    as "yesterday" are then left unresolved). Reads spaCy's DATE entities.
+    """
+    from unspin.analyze.nlp import parse  # spaCy is loaded only when a guess is needed
+
+    mentions = list(_dated_mentions(parse(doc)))
+    years = [(parts.year, text) for parts, text in mentions if parts.year]
+    if not years:
+        return None
+    year, year_cue = max(years)
+    days = [
+        (date(year, parts.month, parts.day), text)
+        for parts, text in mentions
+        if parts.month and parts.day and parts.year in (None, year)
+    ]
+    if days:
+        latest, cue = max(days)
+        return Inference(latest, "day", f"latest day dated in {year} ({cue!r}), {year} being the latest year named")
+    return Inference(date(year, 1, 1), "year", f"latest year named ({year_cue!r})")
+
+
+def _dated_mentions(sdoc) -> Iterable[tuple[CalendarParts, str]]:
+    """Absolute calendar expressions among spaCy's DATE entities, with their text."""
+    for ent in sdoc.ents:
+        if ent.label_ != "DATE" or _looks_ahead(ent):
+            continue
+        parts = calendar_parts(ent.text)
+        if parts and (parts.year or (parts.month and parts.day)):
+            yield parts, ent.text
+
+
+def _looks_ahead(ent) -> bool:
+    """True when a date is a plan or deadline, which says nothing about when the text was written."""
+    before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    if before in _DEADLINE_WORDS:
+        return True
+    return any(t.lower_ in _FUTURE_WORDS and t.tag_ == "MD" for t in ent.sent)

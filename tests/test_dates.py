@@ -1,0 +1,97 @@
+"""The dates layer and the reference date that relative expressions resolve against."""
+
+from datetime import date
+
+import pytest
+from conftest import SEED, need
+
+import unspin.analyze.dates  # noqa: F401  (registers the component)
+from unspin.analyze.pipeline import build, run
+from unspin.analyze.timeref import calendar_parts, infer_reference, reference_date
+from unspin.document import Document, Meta
+
+
+def analyse(text: str, **meta) -> Document:
+    return run(Document(text, Meta(language="en", **meta)), build(["sentences", "quantities", "dates"]))
+
+
+def found(doc: Document) -> dict:
+    return {doc.span_text(s): s for s in doc.layer("dates")}
+
+
+def test_reference_prefers_published_then_override_then_inference():
+    text = "Talks failed on 4 March 2013."
+    published = Document(text, Meta(language="en", published="2014-02-01T09:30:00Z"))
+    assert reference_date(published, "2015-05-05") == (date(2014, 2, 1), "published")
+    plain = Document(text, Meta(language="en"))
+    assert reference_date(plain, "2015-05-05") == (date(2015, 5, 5), "override")
+    from_cli = Document(text, Meta(language="en", extra={"published_override": "2015-06-06"}))
+    assert reference_date(from_cli) == (date(2015, 6, 6), "override")
+    assert reference_date(plain) == (date(2013, 3, 4), "inferred")
+    assert reference_date(Document("Nothing here is dated.", Meta(language="en"))) == (None, "none")
+
+
+def test_inference_ignores_deadlines_and_falls_back_to_the_year():
+    doc = Document("In 2012 the plan failed. By 2030 emissions will fall.", Meta(language="en"))
+    inferred = infer_reference(doc)
+    assert (inferred.date, inferred.precision) == (date(2012, 1, 1), "year")
+
+
+def test_calendar_parts_refuses_impossible_days():
+    assert calendar_parts("February 30") is None
+    assert calendar_parts("3rd of January 2020").day == 3
+
+
+def test_relative_expressions_resolve_against_the_publication_date():
+    doc = analyse(
+        "On Monday the minister said prices had risen since last year. Two days later the strike began. "
+        "On January 3 troops arrived, and yesterday they left. The vote will be held on March 5. "
+        "Last week, three years ago, in the 1990s and every week at 3 p.m. they met.",
+        published="2021-03-10",
+    )
+    d = found(doc)
+    monday = d["Monday"].attrs
+    assert (monday["value"], monday["relative"], monday["reference"], monday["reference_source"]) == ("2021-03-08", True, "2021-03-10", "published")
+    assert monday["inferred"] is False
+    last_year = next(s for text, s in d.items() if text.endswith("last year"))
+    assert last_year.attrs["value"] == "2020" and last_year.attrs["granularity"] == "year"
+    later = d["Two days later"].attrs
+    assert later["relative"] is True and later["offset"] == "P2D" and later["value"] is None
+    assert d["January 3"].attrs["value"] == "2021-01-03"
+    assert d["yesterday"].attrs["value"] == "2021-03-09"
+    assert d["March 5"].attrs["value"] == "2022-03-05" and d["March 5"].attrs["tense"] == "future"
+    assert d["Last week"].attrs["value"] == "2021-W09"
+    assert d["three years ago"].attrs["value"] == "2018"
+    assert (d["the 1990s"].attrs["value"], d["the 1990s"].attrs["granularity"]) == ("199", "decade")
+    assert (d["every week"].label, d["every week"].attrs["value"]) == ("set", "P1W")
+    assert (d["3 p.m."].label, d["3 p.m."].attrs["value"]) == ("time", "T15:00")
+
+
+def test_durations_and_unreadable_expressions():
+    d = found(analyse("Over the past two years, they forgot the year of the great flood.", published="2021-03-10"))
+    assert (d["the past two years"].label, d["the past two years"].attrs["value"]) == ("duration", "P2Y")
+    unread = d["the year of the great flood"]
+    assert unread.attrs["value"] is None and unread.confidence < 0.8
+
+
+def test_day_level_expressions_stay_unresolved_on_a_year_only_reference():
+    d = found(analyse("In 2018 the army left, and yesterday it came back."))
+    assert d["yesterday"].attrs["value"] is None and d["yesterday"].attrs["unresolved"]
+    assert d["2018"].attrs["value"] == "2018" and d["2018"].attrs["inferred"] is False
+
+
+def test_seed_dates_are_resolved_from_an_inferred_reference():
+    need(SEED)
+    from unspin.ingest import read_inputs
+
+    [doc] = read_inputs([str(SEED)])
+    assert doc.meta.published is None
+    run(doc, build(["sentences", "dates"]))
+    spans = doc.layer("dates")
+    assert {s.attrs["reference_source"] for s in spans} == {"inferred"}
+    january = [s for s in spans if doc.span_text(s) == "January 3"]
+    assert january and all(s.attrs["value"] == "2020-01-03" and s.attrs["inferred"] for s in january)
+    [may] = [s for s in spans if doc.span_text(s).endswith("May")]
+    assert may.attrs["value"] == "2019-05" and may.attrs["inferred"] and may.attrs["relation"] == "since"
+    years = {s.attrs["value"] for s in spans if s.attrs["granularity"] == "year"}
+    assert "2020" in years and not any(s.attrs["inferred"] for s in spans if s.attrs["granularity"] == "year")
