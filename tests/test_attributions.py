@@ -1,0 +1,93 @@
+"""The attributions layer: quotes and reported speech, with their sources."""
+
+import pytest
+
+from conftest import SEED, need
+from unspin.analyze import attributions  # noqa: F401  (registers the component)
+from unspin.analyze.pipeline import build, run
+from unspin.document import Document, Meta
+
+
+def annotate(text: str) -> Document:
+    return run(Document(text, Meta(language="en")), build(["sentences", "attributions"]))
+
+
+def only(doc: Document):
+    [span] = doc.layer("attributions")
+    return span
+
+
+def test_reported_speech_names_its_speaker_and_cue():
+    doc = annotate("The ministry denied that troops had crossed the border.")
+    span = only(doc)
+    assert span.label == "reported"
+    assert doc.span_text(span) == "troops had crossed the border"
+    assert span.attrs["source"] == "The ministry" and span.attrs["vague"] is False
+    assert span.attrs["cue"] == "denied"
+    start, end = span.attrs["cue_span"]
+    assert doc.text[start:end] == "denied"
+    start, end = span.attrs["source_span"]
+    assert doc.text[start:end] == "The ministry"
+    assert span.component == "attributions"
+
+
+def test_direct_quote_takes_the_speaker_of_its_verb():
+    doc = annotate('"We will not stop until every last one of them is gone," said Dana Perino, the spokeswoman.')
+    span = only(doc)
+    assert span.label == "quote"
+    assert doc.span_text(span) == "We will not stop until every last one of them is gone"
+    assert span.attrs["source"].startswith("Dana Perino")
+    assert span.attrs["cue"] == "said"
+
+
+def test_a_scare_quote_is_not_speech():
+    doc = annotate("The plan was called a \u2018defensive move\u2019 by nobody in particular.")
+    assert all(s.label != "quote" for s in doc.layer("attributions"))
+
+
+@pytest.mark.parametrize(
+    "text, cue",
+    [
+        ("Sources say the minister will resign.", "say"),
+        ("Officials said the bridge was closed.", "said"),
+        ("Many believe the vote was rigged.", "believe"),
+        ("It is reported that the army withdrew.", "reported"),
+        ("According to some reports, the loss happened because a trader mistyped an order.", "According to"),
+        ("The suspect reportedly fled to Spain.", "reportedly"),
+    ],
+)
+def test_unnamed_sources_are_vague(text, cue):
+    span = only(annotate(text))
+    assert span.attrs["source"] == "vague"
+    assert span.attrs["vague"] is True
+    assert span.attrs["cue"] == cue
+
+
+def test_according_to_a_named_source_gives_the_claim_and_the_source():
+    doc = annotate("According to the Associated Press, unemployment claims rose 15,000 last week.")
+    span = only(doc)
+    assert span.label == "reported"
+    assert doc.span_text(span) == "unemployment claims rose 15,000 last week"
+    assert span.attrs["source"] == "the Associated Press" and not span.attrs["vague"]
+
+
+def test_first_person_belief_is_not_an_attribution():
+    assert annotate("I think the plan is a mistake.").layer("attributions") == ()
+
+
+def test_seed_page_according_to_available_data_is_vague():
+    from unspin.ingest import read_inputs
+
+    [doc] = read_inputs([str(need(SEED))])
+    run(doc, build(["sentences", "attributions"]))
+    spans = doc.layer("attributions")
+    according = [s for s in spans if s.attrs["cue"].lower() == "according to"]
+    assert according, "the seed's 'According to available data' gave no attribution"
+    for span in according:
+        start, end = span.attrs["source_span"]
+        assert doc.text[start:end].lower().endswith("data")
+        assert span.attrs["source"] == "vague" and span.attrs["vague"] is True
+        assert doc.span_text(span).strip()  # the claim it credits
+    for span in spans:  # every span points at real text, cue included
+        start, end = span.attrs["cue_span"]
+        assert doc.text[start:end].strip() and span.end > span.start
