@@ -1,0 +1,412 @@
+"""The entities layer: each correction rule on sentences written for it, the seed page, and re3d."""
+
+import json
+from collections import defaultdict
+
+import pytest
+
+from conftest import SEED, SHARED, need
+from unspin.analyze import build, run
+from unspin.analyze import entities as ent
+from unspin.analyze import gazetteer
+from unspin.analyze.nlp import parse
+from unspin.document import Document, Meta
+
+RE3D = SHARED / "data" / "re3d"
+#: Floor reached on re3d (named gold mentions, overlap match, micro F1 0.712), rounded down.
+RE3D_NAMED_OVERLAP_MICRO_F1 = 0.71
+
+
+@pytest.fixture(scope="module")
+def components():
+    return build(["sentences", "entities"])
+
+
+def analyse(text, components):
+    return run(Document(text, Meta(language="en")), components)
+
+
+def found(doc):
+    """(surface text, label, attrs) of every entity span."""
+    return [(doc.span_text(s), s.label, dict(s.attrs)) for s in doc.layer("entities")]
+
+
+def by_text(doc):
+    out = defaultdict(list)
+    for text, label, attrs in found(doc):
+        out[text].append((label, attrs))
+    return out
+
+
+def tokens(sdoc, *texts):
+    """Token range of the first occurrence of a sequence of token texts."""
+    seq = tuple(texts)
+    for i in range(len(sdoc)):
+        if tuple(t.text for t in sdoc[i:i + len(seq)]) == seq:
+            return i, i + len(seq)
+    raise AssertionError(f"{seq} not in {[t.text for t in sdoc]}")
+
+
+def parsed(text):
+    return parse(Document(text, Meta(language="en")))
+
+
+# --- the layer as a whole ---------------------------------------------------------------------------
+
+
+def test_numbers_and_dates_are_left_to_their_own_layers(components):
+    doc = analyse("On March 4, about 3,000 soldiers of the Northern Command reached Mosul, "
+                  "40% of them reservists.", components)
+    labels = {label for _, label, _ in found(doc)}
+    assert labels.isdisjoint(ent.DROPPED_LABELS)
+    assert "Mosul" in by_text(doc)
+
+
+def test_every_span_carries_its_evidence_and_round_trips(components):
+    doc = analyse("Chancellor Angela Merkel met officials in Berlin. Merkel later flew to Paris.", components)
+    spans = doc.layer("entities")
+    assert spans
+    for span in spans:
+        assert span.component == "entities"
+        assert span.attrs["canonical"] and span.attrs["evidence"]
+        json.dumps(dict(span.attrs))  # JSON values only
+    assert Document.loads(doc.dumps()) == doc
+
+
+def test_other_languages_are_skipped_with_a_note(components):
+    french = Document("Angela Merkel a rencontré des responsables à Berlin.", Meta(language="fr"))
+    doc = run(french, components)
+    assert "entities" not in doc.layers
+    assert any(n["component"] == "entities" for n in doc.notes)
+
+
+# --- canonical names ----------------------------------------------------------------------------------
+
+
+def test_short_mentions_take_the_longest_full_name(components):
+    doc = analyse("Chancellor Angela Merkel met officials in Berlin. Merkel’s decision surprised "
+                  "her party. Later, Merkel spoke again.", components)
+    merkel = [(label, attrs) for text, label, attrs in found(doc) if "Merkel" in text]
+    assert len(merkel) == 3
+    assert {label for label, _ in merkel} == {"PERSON"}
+    assert {attrs["canonical"] for _, attrs in merkel} == {"Angela Merkel"}
+    assert [text for text, _, _ in found(doc) if "Merkel" in text] == ["Angela Merkel", "Merkel", "Merkel"]
+
+
+def test_country_variants_share_one_canonical_name(components):
+    doc = analyse("The US, the U.S., the USA, the United States and America all sent envoys.", components)
+    places = [(text, attrs) for text, label, attrs in found(doc) if label == "GPE"]
+    assert len(places) == 5
+    assert {attrs["canonical"] for _, attrs in places} == {"United States"}
+    assert {attrs["country_code"] for _, attrs in places} == {"US"}
+    assert all(not attrs["canonical"].startswith("the ") for _, attrs in places)
+
+
+def test_an_acronym_defined_in_brackets_takes_the_full_name(components):
+    doc = analyse("The Syrian Democratic Forces (SDF) took the town. Later the SDF withdrew.", components)
+    sdf = [attrs["canonical"] for text, label, attrs in found(doc) if text.endswith("SDF")]
+    assert sdf and set(sdf) == {"Syrian Democratic Forces"}
+
+
+def test_longest_name_must_be_unique():
+    assert ent.longest_containing("Bush", {"George W. Bush", "Jeb Bush", "Bush"}) is None
+    assert ent.longest_containing("Bush", {"George W. Bush", "Bush"}) == "George W. Bush"
+    assert ent.longest_containing("George", {"George W. Bush"}) == "George W. Bush"
+
+
+# --- places -------------------------------------------------------------------------------------------
+
+
+def test_places_carry_gazetteer_records(components):
+    doc = analyse("Talks were held in Moscow and Kirkuk, far from Syria.", components)
+    places = by_text(doc)
+    label, moscow = places["Moscow"][0]
+    assert label == "GPE" and moscow["country_code"] == "RU" and moscow["geonameid"] == 524901
+    assert 55 < moscow["lat"] < 56 and 37 < moscow["lon"] < 38
+    assert places["Kirkuk"][0][1]["country_code"] == "IQ"
+    assert places["Syria"][0][1]["place_kind"] == "country"
+
+
+def test_a_misspelt_city_resolves_to_the_gazetteer_name_and_keeps_its_surface(components):
+    match = gazetteer.resolve("Damascuss", fuzzy=True)
+    assert match.place.name == "Damascus" and match.place.country_code == "SY" and match.how == "fuzzy"
+    doc = analyse("Rockets fell on the Syrian capital of Damascuss on Monday.", components)
+    [(label, attrs)] = by_text(doc)["Damascuss"]
+    assert label == "GPE"
+    assert attrs["canonical"] == "Damascus" and attrs["place_match"] == "fuzzy" and attrs["place_score"] >= 90
+
+
+def test_common_words_never_become_places_by_fuzzy_matching():
+    for word in ("Presidential", "Minister", "Council", "People", "Islamic", "Monday", "Senate", "Congress"):
+        match = gazetteer.resolve(word, fuzzy=True)
+        assert match is None or match.how != "fuzzy", (word, match)
+    assert gazetteer.resolve("Mosul", fuzzy=True).how == "name"
+
+
+def test_gazetteer_ranks_countries_big_cities_states_then_towns():
+    assert gazetteer.resolve("Georgia").place.kind == "country"
+    assert gazetteer.resolve("New York").place.name == "New York City"
+    assert gazetteer.resolve("Delaware").place.kind == "state"
+    assert gazetteer.resolve("Victoria").how == "name"  # a city called so, not Hong Kong's other name
+    assert gazetteer.resolve("White House", alternates=False) is None
+
+
+def test_a_place_the_model_calls_a_person_is_a_place(components):
+    doc = analyse("Near Kirkuk, two strikes hit a checkpoint. Fighting went on outside Hawija, "
+                  "and the fighting outside Hawija spread.", components)
+    labels = {text: {label for label, _ in v} for text, v in by_text(doc).items()}
+    assert labels["Kirkuk"] == {"GPE"}
+    assert labels.get("Hawija", {"GPE"}) == {"GPE"}
+
+
+def test_rule_country_or_big_city_under_a_person_label():
+    sdoc = parsed("Analysts in Raqqah said Aleppo was calm.")
+    raqqah = ent.Mention(*tokens(sdoc, "Raqqah"), "PERSON", ("model:PERSON",))
+    aleppo = ent.Mention(*tokens(sdoc, "Aleppo"), "NORP", ("model:NORP",))
+    fixed = ent.relabel(sdoc, [raqqah, aleppo])
+    assert [m.label for m in fixed] == ["GPE", "GPE"]
+    assert fixed[1].model_label == "NORP"
+
+
+# --- the model's errors, one rule each -------------------------------------------------------------
+
+
+def test_rule_possessive_owner_is_split_from_the_organisation(components):
+    sdoc = parsed("The commander of Syria’s National Defence Forces resigned.")
+    start, end = tokens(sdoc, "Syria", "’s", "National", "Defence", "Forces")
+    parts = ent.split_possessive(sdoc, ent.Mention(start, end, "ORG", ("model:ORG",)), {})
+    assert [(ent.surface(sdoc, m.start, m.end), m.label) for m in parts] == [
+        ("Syria", "GPE"), ("National Defence Forces", "ORG")]
+    assert "owner_in_gazetteer:country" in parts[0].evidence
+    doc = analyse("The commander of Syria’s National Defence Forces resigned.", components)
+    assert ("Syria", "GPE") in [(t, label) for t, label, _ in found(doc)]
+    assert ("National Defence Forces", "ORG") in [(t, label) for t, label, _ in found(doc)]
+
+
+def test_rule_possessive_owner_alone_becomes_the_place(components):
+    doc = analyse("He was the deputy head of Lebanon’s Internal Security Forces until May.", components)
+    things = {text: label for text, label, _ in found(doc)}
+    assert things.get("Lebanon") == "GPE"
+    assert "Lebanon’s" not in things
+
+
+def test_rule_a_unit_and_its_parent_are_two_organisations():
+    sdoc = parsed("He led the 101st Airborne Division of the US Army for two years.")
+    start, end = tokens(sdoc, "101st", "Airborne", "Division", "of", "the", "US", "Army")
+    parts = ent.split_parent(sdoc, ent.Mention(start, end, "ORG", ("model:ORG",)))
+    assert [ent.surface(sdoc, m.start, m.end) for m in parts] == ["101st Airborne Division", "the US Army"]
+    # a ministry "of" its field is one name
+    sdoc = parsed("She joined the Ministry of Defence of Iraq in 2004.")
+    start, end = tokens(sdoc, "Ministry", "of", "Defence")
+    assert len(ent.split_parent(sdoc, ent.Mention(start, end, "ORG"))) == 1
+
+
+def test_rule_capitalised_common_word_is_not_an_entity(components):
+    sdoc = parsed("They want to strengthen the Executive power before the executive order is signed.")
+    start, end = tokens(sdoc, "Executive")
+    lowercase = {t.lower_ for t in sdoc if t.text.islower()}
+    assert ent.is_common_word(sdoc, ent.Mention(start, end, "ORG"), lowercase) == \
+        sdoc[start].tag_.startswith(("JJ", "RB", "VB"))
+    assert ent.is_common_word(sdoc, ent.Mention(*tokens(sdoc, "power"), "GPE"), lowercase)  # no capital
+    sdoc = parsed("A VBIED exploded near the gate.")
+    assert ent.is_common_word(sdoc, ent.Mention(*tokens(sdoc, "VBIED"), "ORG"), set())
+
+
+def test_rule_surname_labelled_organisation_is_the_person():
+    sdoc = parsed("Jens Stoltenberg arrived. Stoltenberg’s plan was welcomed.")
+    full = ent.Mention(*tokens(sdoc, "Jens", "Stoltenberg"), "PERSON", ("model:PERSON",))
+    i, _ = tokens(sdoc, "Stoltenberg", "’s")
+    short = ent.Mention(i, i + 1, "ORG", ("model:ORG",))
+    fixed = ent.relabel(sdoc, [full, short])
+    assert fixed[1].label == "PERSON" and "person_elsewhere:Jens Stoltenberg" in fixed[1].evidence
+
+
+def test_rule_a_name_missed_where_it_is_found_elsewhere():
+    sdoc = parsed("Jens Stoltenberg arrived on Monday. Reporters then asked Stoltenberg about the plan.")
+    full = ent.Mention(*tokens(sdoc, "Jens", "Stoltenberg"), "PERSON", ("model:PERSON",))
+    covered = ent.coverage(sdoc, [full])
+    added = list(ent.repeated_mentions(sdoc, [full], covered))
+    assert [(ent.surface(sdoc, m.start, m.end), m.label, m.evidence) for m in added] == [
+        ("Stoltenberg", "PERSON", ("same_name_elsewhere",))]
+
+
+def test_rule_organisation_word_ends_a_missed_name():
+    sdoc = parsed("Fighters of the Popular Resistance Committees fired rockets.")
+    added = list(ent.org_word_mentions(sdoc, [False] * len(sdoc)))
+    assert [ent.surface(sdoc, m.start, m.end) for m in added] == ["Popular Resistance Committees"]
+
+
+def test_rule_nationality_with_a_group_word_is_an_organisation(components):
+    doc = analyse("The Iraqi security forces entered the town while the Turkish government protested.",
+                  components)
+    things = {text: label for text, label, _ in found(doc)}
+    assert things.get("The Iraqi security forces") == "ORG"
+    assert things.get("the Turkish government") == "ORG"
+
+
+def test_rule_title_before_a_name_becomes_an_attribute(components):
+    doc = analyse("Major General Amir Haddad, the commander of the Northern Brigade of the Republican "
+                  "Guard, was killed. US President Joe Biden and Prime Minister Rishi Sunak condemned it.",
+                  components)
+    people = {text: attrs for text, label, attrs in found(doc) if label == "PERSON"}
+    assert people["Amir Haddad"]["title"] == "Major General"
+    assert people["Amir Haddad"]["role"] == "the commander of the Northern Brigade of the Republican Guard"
+    assert people["Joe Biden"]["title"] == "President"
+    assert people["Rishi Sunak"]["title"] == "Prime Minister"
+
+
+def test_rule_title_inside_a_person_span_is_split_off():
+    sdoc = parsed("General Haddad spoke.")
+    [m] = ent.strip_title(sdoc, ent.Mention(*tokens(sdoc, "General", "Haddad"), "PERSON", ("model:PERSON",)))
+    assert ent.surface(sdoc, m.start, m.end) == "Haddad" and "title_split_off" in m.evidence
+    assert ent.title_of(sdoc, m) == "General"
+    sdoc = parsed("They admired Soviet Marshal Ivan Konev.")
+    parts = ent.strip_title(sdoc, ent.Mention(*tokens(sdoc, "Soviet", "Marshal", "Ivan", "Konev"), "PERSON"))
+    assert [(ent.surface(sdoc, p.start, p.end), p.label) for p in parts] == [
+        ("Soviet", "NORP"), ("Ivan Konev", "PERSON")]
+    assert ent.title_of(sdoc, parts[1]) == "Marshal"
+
+
+def test_rule_a_title_used_as_a_name_points_to_its_holder(components):
+    doc = analyse("The Foreign Secretary Philip Hammond arrived. Later the Foreign Secretary met "
+                  "the Iraqi Foreign Minister, Ibrahim al-Jaafari, in Baghdad.", components)
+    people = [(text, attrs) for text, label, attrs in found(doc) if label == "PERSON"]
+    titles = {text: attrs["canonical"] for text, attrs in people if "title_as_name" in attrs["evidence"]}
+    assert titles == {"the Foreign Secretary": "Philip Hammond",
+                      "the Iraqi Foreign Minister": "Ibrahim al-Jaafari"}
+
+
+def test_rule_known_organisation_is_an_organisation_wherever_it_appears(components):
+    doc = analyse("Daesh fighters fled the town. Residents said Daesh had mined the roads.", components)
+    assert {label for text, label, _ in found(doc) if text == "Daesh"} == {"ORG"}
+    assert len([1 for text, _, _ in found(doc) if text == "Daesh"]) == 2
+
+
+def test_headlines_do_not_make_names_of_capitalised_words():
+    sdoc = parsed("Army Says Council Will Stay")
+    assert ent.in_headline(sdoc, 0)
+    assert not list(ent.org_word_mentions(sdoc, [False] * len(sdoc)))
+
+
+def test_brackets_and_footnotes_glued_to_a_name_are_cut():
+    assert ent.clean_name("Qanbar(Arabic") == "Qanbar"
+    assert ent.clean_name("al-Assad,[1") == "al-Assad"
+    assert ent.clean_name("U.S.") == "U.S."
+
+
+# --- the seed page -------------------------------------------------------------------------------------
+
+SEED_ENTITIES = {
+    "Qassem Soleimani": "PERSON",
+    "Abu Mahdi al-Muhandis": "PERSON",
+    "Donald Trump": "PERSON",
+    "Georgy Zhukov": "PERSON",
+    "Qods Force": "ORG",
+    "Islamic Revolution Guards Corps": "ORG",
+    "Popular Mobilization Units": "ORG",
+    "82nd Airborne Division": "ORG",
+    "ISIS": "ORG",
+    "Baghdad": "GPE",
+    "Iran": "GPE",
+    "Iraq": "GPE",
+    "Syria": "GPE",
+    "Yemen": "GPE",
+    "Moscow": "GPE",
+    "Middle East": "LOC",
+    "United States": "GPE",
+}
+
+
+@pytest.fixture(scope="module")
+def seed(components):
+    from unspin.ingest import read_inputs
+
+    [doc] = read_inputs([str(need(SEED))])
+    return run(doc, components)
+
+
+def test_seed_names_every_entity_with_one_canonical_name_and_label(seed):
+    labels = defaultdict(set)
+    for _, label, attrs in found(seed):
+        labels[attrs["canonical"]].add(label)
+    for name, label in SEED_ENTITIES.items():
+        assert labels.get(name) == {label}, (name, labels.get(name))
+
+
+def test_seed_short_mentions_share_the_full_name(seed):
+    spans = found(seed)
+    soleimani = [attrs["canonical"] for text, _, attrs in spans if "Soleimani" in text]
+    trump = [(label, attrs["canonical"]) for text, label, attrs in spans if "Trump" in text]
+    assert len(soleimani) >= 4 and set(soleimani) == {"Qassem Soleimani"}
+    assert len(trump) >= 3 and set(trump) == {("PERSON", "Donald Trump")}
+    assert any(text == "Soleimani" for text, _, _ in spans)
+    assert any(text == "Trump" for text, _, _ in spans)
+
+
+def test_seed_misspelt_capital_is_baghdad_and_keeps_its_spelling(seed):
+    [(text, label, attrs)] = [s for s in found(seed) if s[2]["canonical"] == "Baghdad"]
+    assert text != "Baghdad" and label == "GPE"
+    assert attrs["country_code"] == "IQ" and attrs["place_match"] == "fuzzy" and attrs["geonameid"] == 98182
+    assert 33 < attrs["lat"] < 34 and 44 < attrs["lon"] < 45
+
+
+def test_seed_organisation_swallowing_its_parent_and_owner_is_split(seed):
+    spans = found(seed)
+    texts = [text for text, _, _ in spans]
+    assert not any("Qods" in t and "Corps" in t for t in texts)
+    assert not any("’s" in t or "'s" in t for t in texts)
+    owners = [attrs for _, label, attrs in spans
+              if label == "GPE" and "owner_in_gazetteer:country" in attrs["evidence"]]
+    assert owners and {a["canonical"] for a in owners} <= {"Iran", "Iraq"}
+
+
+def test_seed_titles_and_roles(seed):
+    people = [(text, attrs) for text, label, attrs in found(seed) if label == "PERSON"]
+    first = next(attrs for text, attrs in people if attrs["canonical"] == "Qassem Soleimani")
+    assert first["title"] == "Major General"
+    assert first["role"].startswith("the commander of the Qods Force")
+    assert {attrs.get("title") for text, attrs in people if text == "Soleimani"} == {"General"}
+    trump = [attrs for text, attrs in people if attrs["canonical"] == "Donald Trump"]
+    assert any(attrs.get("title") == "President" for attrs in trump)
+    zhukov = next(attrs for text, attrs in people if attrs["canonical"] == "Georgy Zhukov")
+    assert zhukov["title"] == "Marshal"
+
+
+def test_seed_capitalised_adjective_is_not_an_entity(seed):
+    assert not [text for text, _, _ in found(seed) if text == "Presidential"]
+
+
+# --- re3d ------------------------------------------------------------------------------------------------
+
+
+def test_scoring_pairs_each_mention_once():
+    from unspin.eval.entities import match_count, prf
+
+    gold = [(0, 10, "person"), (20, 30, "location"), (40, 45, "organisation")]
+    predicted = [(0, 10, "person"), (22, 30, "location"), (21, 25, "location"), (40, 45, "location")]
+    assert match_count(gold, predicted, "exact") == {"person": 1}
+    assert match_count(gold, predicted, "overlap") == {"person": 1, "location": 1}
+    assert prf(1, 2, 4) == {"precision": 0.5, "recall": 0.25, "f1": pytest.approx(1 / 3),
+                            "support": 4, "tp": 1, "predicted": 2}
+
+
+def test_named_gold_mentions_exclude_pronouns_and_descriptions():
+    from unspin.eval.entities import is_named
+
+    assert is_named("the UK") and is_named("commander of U.S. Central Command") and is_named("al-Qaida")
+    assert not is_named("He") and not is_named("the enemy") and not is_named("We")
+
+
+def test_re3d_scores_reach_the_floor():
+    from unspin.eval.entities import evaluate_re3d, format_table
+
+    result = evaluate_re3d(need(RE3D))
+    assert result["documents"] > 50
+    micro = result["named"]["overlap"]["micro"]
+    assert micro["f1"] >= RE3D_NAMED_OVERLAP_MICRO_F1, format_table(result)
+    for subset in ("named", "all"):
+        for mode in ("exact", "overlap"):
+            for cls in ("person", "organisation", "location", "micro"):
+                assert 0 < result[subset][mode][cls]["f1"] <= 1
+    table = format_table(result)
+    assert "named gold, overlap match" in table and "micro" in table and "support" in table
