@@ -227,6 +227,69 @@ def eval_extraction(
     Console().print(table)
 
 
+#: The gold sets of the analysis layers: (module, function, default location beside the checkout).
+_GOLD = {
+    "entities": ("unspin.eval.entities", "evaluate_re3d", "../shared/data/re3d"),
+    "events": ("unspin.eval.events", "evaluate_plover", "../shared/data/plover_gsr/PLOVER_GSR_CAMEO.json"),
+    "modality": ("unspin.eval.modality", "evaluate_meantime", "../shared/data/meantime_factuality"),
+}
+
+
+def _eval_layer(layer: str, path: Optional[Path], json_out: bool) -> None:
+    """Run one layer's evaluation and print its table (or JSON)."""
+    import importlib
+
+    module_name, function, default = _GOLD[layer]
+    target = path or Path(default)
+    if not target.exists():
+        err.print(f"unspin: error: {target}: no such file or directory (give the gold data's path)", markup=False)
+        raise typer.Exit(2)
+    module = importlib.import_module(module_name)
+    try:
+        result = getattr(module, function)(target)
+    except (ValueError, OSError) as exc:
+        err.print(f"unspin: error: {target}: {exc}", markup=False)
+        raise typer.Exit(1)
+    if json_out:
+        typer.echo(json.dumps(result, indent=2, default=str))
+    else:
+        typer.echo(module.format_table(result))
+
+
+_JSON_OPTION = typer.Option(False, "--json", help="Print the figures as JSON instead of a table.")
+
+
+@eval_app.command("entities")
+def eval_entities(
+    path: Optional[Path] = typer.Argument(None, help="re3d's folder (default: ../shared/data/re3d).", show_default=False),
+    json_out: bool = _JSON_OPTION,
+) -> None:
+    """Entities against re3d (person, organisation, location mentions): per-class P, R, F1 and micro average."""
+    _eval_layer("entities", path, json_out)
+
+
+@eval_app.command("events")
+def eval_events(
+    path: Optional[Path] = typer.Argument(
+        None, help="PLOVER gold records (default: ../shared/data/plover_gsr/PLOVER_GSR_CAMEO.json).", show_default=False
+    ),
+    json_out: bool = _JSON_OPTION,
+) -> None:
+    """Events against PLOVER's gold records: event recall, type accuracy, per-type P, R, F1."""
+    _eval_layer("events", path, json_out)
+
+
+@eval_app.command("modality")
+def eval_modality(
+    path: Optional[Path] = typer.Argument(
+        None, help="MEANTIME factuality CoNLL folder (default: ../shared/data/meantime_factuality).", show_default=False
+    ),
+    json_out: bool = _JSON_OPTION,
+) -> None:
+    """Fact vs speculation against MEANTIME's event factuality: speculative and asserted P, R, F1."""
+    _eval_layer("modality", path, json_out)
+
+
 def run() -> None:  # console-script entry point
     # The command reports bad pages itself, one line each; the extractors'
     # own log chatter about the same pages would only repeat it.

@@ -5,6 +5,14 @@ in is ``pipeline.PIPELINE``.
 """
 
 from unspin.analyze.pipeline import PIPELINE, Component, PipelineError, SkipLayer, build, registry, run
-from unspin.analyze import sentences  # noqa: F401  (registers its component)
+
+# Each import registers its component.
+from unspin.analyze import sentences  # noqa: E402,F401
+from unspin.analyze import entities  # noqa: E402,F401
+from unspin.analyze import quantities  # noqa: E402,F401
+from unspin.analyze import dates  # noqa: E402,F401
+from unspin.analyze import attributions  # noqa: E402,F401
+from unspin.analyze import modality  # noqa: E402,F401
+from unspin.analyze import events  # noqa: E402,F401
 
 __all__ = ["PIPELINE", "Component", "PipelineError", "SkipLayer", "build", "registry", "run"]

@@ -83,7 +83,15 @@ registry = Registry()
 
 #: The one pipeline definition: component names in the order they run.
 #: Analysis components join this list as they land.
-PIPELINE: tuple[str, ...] = ("sentences",)
+PIPELINE: tuple[str, ...] = (
+    "sentences",
+    "entities",
+    "quantities",
+    "dates",
+    "attributions",
+    "modality",
+    "events",
+)
 
 
 def build(names: Sequence[str] = PIPELINE, reg: Registry = registry) -> list[Component]:

@@ -92,14 +92,14 @@ def dates_view(doc: Document) -> Table | None:
     spans = doc.layer("dates")
     if not spans:
         return None
-    table = _table("dates", "as written", "ISO 8601", "kind", "relative to")
+    table = _table("dates", "as written", "ISO 8601", "kind", "inferred")
     for s in spans[:MAX_ROWS]:
         a = s.attrs
-        ref = a.get("reference")
-        ref_text = f"{ref} ({a.get('reference_source')})" if ref else ""
-        if a.get("inferred"):
-            ref_text += " inferred"
-        table.add_row(Text(doc.span_text(s)), _names(a.get("value")), s.label, ref_text)
+        table.add_row(Text(doc.span_text(s)), _names(a.get("value")), s.label, "yes" if a.get("inferred") else "")
+    refs = {(a.get("reference"), a.get("reference_source")) for a in (s.attrs for s in spans) if a.get("reference")}
+    if len(refs) == 1:
+        ref, source = refs.pop()
+        table.title = f"dates (relative to {ref}, {source})"
     return _more(table, min(len(spans), MAX_ROWS), len(spans))
 
 
