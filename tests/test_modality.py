@@ -91,9 +91,9 @@ def test_meantime_evaluation_meets_its_floor():
     results = evaluate_meantime(need(MEANTIME))
     reported = results["runs"][results["reported"]]
     assert results["events"] > 1000
-    assert reported["speculative"]["f1"] >= 0.48
-    assert reported["asserted"]["f1"] >= 0.97
-    assert reported["micro"]["f1"] >= 0.95
+    assert reported["speculative"]["f1"] >= 0.52
+    assert reported["asserted"]["f1"] >= 0.96
+    assert reported["micro"]["f1"] >= 0.94
     table = format_table(results)
     assert "speculative" in table and results["reported"] in table
 
@@ -128,3 +128,16 @@ def test_meantime_reader_refuses_a_wrong_layout(tmp_path):
     (tmp_path / "b.conll").write_text("1\tword\n", encoding="utf-8")
     with pytest.raises(ValueError, match="6 tab-separated"):
         evaluate_meantime(tmp_path)
+
+
+def test_intended_actions_are_marked_irrealis_without_changing_the_label():
+    from unspin.analyze import PIPELINE, build, run
+    from unspin.document import Document, Meta
+
+    doc = run(Document("The carmaker plans to cut 500 jobs at its plant in Ohio.", Meta(language="en")), build(PIPELINE))
+    [sentence] = doc.layer("modality")
+    assert sentence.label == "asserted"
+    [unreal] = sentence.attrs["irrealis"]
+    assert unreal["cue"] == "plans"
+    covered = "".join(doc.text[a:b] for a, b in unreal["scope"])
+    assert "cut" in covered and "plans" not in covered

@@ -231,6 +231,44 @@ def hedges(sent) -> list[dict]:
     return found
 
 
+#: Predicates whose infinitive complement is intended, attempted or possible, not done.
+#: Promises and pledges are left to the reporting verbs; "need" and "mean" have
+#: factual senses too ("it means leaving") and stay out.
+INTENTION_VERBS = frozenset(
+    {"want", "plan", "intend", "aim", "seek", "try", "attempt", "hope", "wish", "propose", "prepare",
+     "threaten", "strive", "plot", "scheme"}
+)
+INTENTION_NOUNS = frozenset({"effort", "attempt", "bid", "plan", "intention", "aim", "goal", "proposal", "plot", "drive", "push"})
+ABILITY_WORDS = frozenset({"able", "unable", "can"})
+
+
+def irrealis(sent) -> list[dict]:
+    """Actions a sentence presents as intended, attempted or possible rather than done.
+
+    "plans to cut jobs", "an effort to evade tax", "is able to fly": the plan
+    or the effort is stated as a fact, the cutting or the evading is not. The
+    sentence keeps its label; an event inside such a scope is not a reported
+    fact, which the events layer and the evaluation use.
+    """
+    found = []
+    for token in sent:
+        lemma = token.lemma_.lower()
+        complements = [c for c in token.children if c.dep_ in ("xcomp", "acl", "advcl") and c.pos_ in ("VERB", "AUX")
+                       and any(m.lower_ == "to" and m.dep_ == "aux" for m in c.children)]
+        if token.pos_ == "VERB" and lemma in INTENTION_VERBS and complements:
+            governed = scope(token, *complements)
+        elif token.pos_ == "NOUN" and lemma in INTENTION_NOUNS and complements:
+            governed = scope(token, *complements)
+        elif lemma in ("able", "unable") and complements:
+            governed = scope(token, *complements)
+        elif token.tag_ == "MD" and lemma == "can" and token.head.pos_ == "VERB":
+            governed = scope(token, token.head)
+        else:
+            continue
+        found.append({"cue": token.text, "cue_span": token_bounds(token), "scope": clip(governed, sent)})
+    return found
+
+
 def clip(spans: list[list[int]], sent) -> list[list[int]]:
     """Scope ranges kept inside the sentence."""
     clipped = [[max(s, sent.start_char), min(e, sent.end_char)] for s, e in spans]
@@ -324,4 +362,7 @@ def modality(doc: Document) -> Iterator[Span]:
             continue
         nearby = [a for a in attributions if a.start < sentence.end and sentence.start < a.end]
         label, attrs = sentence_modality(sent, sentence.start, sentence.end, nearby)
+        unreal = irrealis(sent)
+        if unreal:
+            attrs = {**attrs, "irrealis": unreal}
         yield Span(sentence.start, sentence.end, label, attrs=attrs)

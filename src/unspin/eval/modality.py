@@ -117,6 +117,8 @@ def decide(span, offset: int, granularity: str, attributed_as: str) -> str:
     label = span.label
     if label == "question":
         return "speculative"
+    if granularity == "event" and in_scope(offset, span.attrs.get("irrealis", [])):
+        return "speculative"  # intended, attempted or possible: not a reported fact
     if label == "speculative":
         if granularity == "event" and not in_scope(offset, span.attrs.get("hedges", [])):
             return "asserted"
