@@ -16,13 +16,12 @@ import argparse
 import json
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import peak_rss_mb  # noqa: E402
+from common import memory_of_each, peak_rss_mb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLES = ROOT.parent / "shared" / "data" / "ptc" / "dev" / "articles"
@@ -105,11 +104,7 @@ def main() -> int:
         print(f"bench: {args.articles} is absent: give --articles DIR (PTC's dev articles sit in ../shared)",
               file=sys.stderr)
         return 2
-    memory = {}
-    for side in ("spacy", "unspin"):
-        out = subprocess.run([sys.executable, __file__, "--worker", side, "--articles", str(args.articles)],
-                             capture_output=True, text=True, check=True)
-        memory[side] = json.loads(out.stdout.strip().splitlines()[-1])
+    memory = memory_of_each(__file__, ("spacy", "unspin"), "--articles", str(args.articles))
     result = timing(args.articles, args.repeat)
     from unspin.analyze import PIPELINE
 

@@ -20,13 +20,12 @@ import argparse
 import gzip
 import json
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import peak_rss_mb  # noqa: E402
+from common import memory_of_each, peak_rss_mb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PAGES = ROOT.parent / "shared" / "data" / "extraction" / "scrapinghub-aeb" / "html"
@@ -111,13 +110,7 @@ def main() -> int:
               file=sys.stderr)
         return 2
     timing = paired_timing(args.pages, args.repeat)
-    memory = {}
-    for side in ("trafilatura", "unspin"):
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", side, "--pages", str(args.pages)],
-            capture_output=True, text=True, check=True,
-        )
-        memory[side] = json.loads(out.stdout.strip().splitlines()[-1])
+    memory = memory_of_each(__file__, ("trafilatura", "unspin"), "--pages", str(args.pages))
     overhead = timing["ratio"] - 1
     mem_ratio = memory["unspin"]["peak_rss_mb"] / memory["trafilatura"]["peak_rss_mb"]
     n = timing["pages"]

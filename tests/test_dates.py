@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 from conftest import SEED, need
 
 import unspin.analyze.dates  # noqa: F401  (registers the component)

@@ -10,7 +10,7 @@ from conftest import SEED, SHARED, need
 
 import unspin.analyze  # noqa: F401  (registers the built-in components)
 from unspin.analyze import events as events_module
-from unspin.analyze.pipeline import PipelineError, build, registry, run
+from unspin.analyze.pipeline import build, run
 from unspin.document import Document, Meta, Span
 
 PLOVER_GOLD = SHARED / "data" / "plover_gsr" / "PLOVER_GSR_CAMEO.json"
@@ -18,15 +18,9 @@ PLOVER_GOLD = SHARED / "data" / "plover_gsr" / "PLOVER_GSR_CAMEO.json"
 
 def available_pipeline() -> list[str]:
     """sentences, the other layers events can use if they are registered now, then events."""
-    names = ["sentences"]
-    for layer in ("entities", "dates", "attributions", "modality"):
-        if layer in registry.names():
-            try:
-                build([*names, layer])
-            except PipelineError:
-                continue
-            names.append(layer)
-    return [*names, "events"]
+    from unspin.eval.events import pipeline_names
+
+    return pipeline_names()
 
 
 def analyse(text: str, names=("sentences", "events")) -> Document:

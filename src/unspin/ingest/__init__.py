@@ -8,7 +8,6 @@ a ``Failure`` naming the input, so a batch always goes on.
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import hashlib
 import io
 import shutil
