@@ -172,3 +172,12 @@ def test_plover_gold_scores_reach_the_floors():
     assert result["actor_accuracy"] >= 0.80
     table = format_table(result)
     assert "[headline]" in table and "micro" in table
+
+
+def test_an_intended_action_is_not_verified():
+    from unspin.analyze import PIPELINE
+
+    doc = run(Document("The army plans to attack the northern villages next week.", Meta(language="en")), build(list(PIPELINE)))
+    assaults = [s for s in doc.layer("events") if s.label == "ASSAULT"]
+    assert assaults, [(s.label, s.attrs.get("trigger")) for s in doc.layer("events")]
+    assert all(s.attrs["verified"] is False and s.attrs.get("irrealis") == "plans" for s in assaults)

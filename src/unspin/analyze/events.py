@@ -673,6 +673,16 @@ def event_modality(doc: Document, sentence_span: Span) -> tuple[str, str | None]
     return "asserted", None
 
 
+def irrealis_cue(doc: Document, offset: int) -> str | None:
+    """The cue ("plans", "effort", "able") when the trigger is an action only intended or possible."""
+    for span in doc.layer("modality"):
+        if span.start <= offset < span.end:
+            for unreal in span.attrs.get("irrealis", []):
+                if any(a <= offset < b for a, b in unreal["scope"]):
+                    return unreal["cue"]
+    return None
+
+
 def is_hedge(token) -> bool:
     """A modal verb, hedging verb or adverb ("may" the modal, not "May" the month)."""
     if token.lemma_.lower() not in HEDGES and token.lower_ not in HEDGES:
@@ -752,6 +762,7 @@ def event_spans(doc: Document, sentence_span: Span, sent, index: EntityIndex, sd
         weight = 1.0 if token.pos_ == "NOUN" and light_verb_object(token) else trig.weight
         confidence = round(weight * completeness * prominence(token), 3)
         start, end = span_of(trig)
+        unreal = irrealis_cue(doc, start)
         attrs = {
             "type": trig.type,
             "trigger": trig.lemma,
@@ -763,9 +774,11 @@ def event_spans(doc: Document, sentence_span: Span, sent, index: EntityIndex, sd
             "date_text": date_text,
             "modality": modality,
             "modality_cue": cue,
-            "verified": modality == "asserted",
+            "verified": modality == "asserted" and unreal is None,
             "passive": passive,
         }
+        if unreal is not None:
+            attrs["irrealis"] = unreal  # "plans to strike": the plan is stated, the strike is not
         if place is not None and isinstance(place.attrs.get("country_code"), str):
             attrs["place_country_code"] = place.attrs["country_code"]
         if trig.action is not None:
