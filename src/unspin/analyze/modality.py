@@ -1,7 +1,7 @@
 """The ``modality`` layer: how firmly each sentence puts its claim.
 
 A reader checking an article needs to tell what it states as fact from what
-it only suggests ("could be interested", "may have obtained"), credits to
+it only suggests ("could be planning", "may have known"), credits to
 someone else, asks, or judges. One span per sentence, with the same offsets
 as the sentence, labelled in this order of precedence:
 
