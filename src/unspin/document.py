@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields
 from importlib import resources
 from typing import Any, Iterable, Iterator, Mapping
 
+from unspin.summary import technique_summary
+
 SCHEMA = "unspin/1"
 
 #: Layer names are a public contract: add new ones, never rename.
@@ -265,7 +267,7 @@ class Document:
     # serialization -----------------------------------------------------
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "schema": SCHEMA,
             "id": self.id,
             "text": self._text,
@@ -278,12 +280,17 @@ class Document:
             },
             "notes": [dict(n) for n in self.notes],
         }
+        if "techniques" in self._layers:
+            # Derived, for readers of the JSON alone; from_json ignores it.
+            out["summary"] = {"techniques": technique_summary(self)}
+        return out
 
     def dumps(self, indent: int | None = None) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, indent=indent)
 
     @classmethod
     def from_json(cls, data: Mapping) -> "Document":
+        """Read a Document; the derived ``summary`` is not read but rebuilt by ``to_json``."""
         if data.get("schema") != SCHEMA:
             raise ValueError(f"not an {SCHEMA} document (schema={data.get('schema')!r})")
         return cls(

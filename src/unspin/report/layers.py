@@ -13,13 +13,15 @@ from typing import Callable
 from rich.table import Table
 from rich.text import Text
 
+from unspin.analyze.technique_definitions import display_name
 from unspin.document import Document, Span
+from unspin.summary import technique_summary
 
 #: Rows shown per table before "... and N more".
 MAX_ROWS = 25
 
 
-def _table(title: str, *columns: str) -> Table:
+def _table(title: str | Text, *columns: str) -> Table:
     table = Table(title=title, title_justify="left", expand=False)
     for column in columns:
         table.add_column(column)
@@ -129,6 +131,28 @@ def modality_view(doc: Document) -> Table | None:
     return _more(table, min(len(flagged), MAX_ROWS), len(flagged))
 
 
+def techniques_view(doc: Document) -> Table | None:
+    """Every technique span in reading order, under a title that gives the totals and density."""
+    spans = doc.layer("techniques")
+    if not spans:
+        return None
+    table = _table(_techniques_title(technique_summary(doc)), "technique", "confidence", "words", "cues")
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    for s in ordered[:MAX_ROWS]:
+        table.add_row(Text(display_name(s.label)), f"{s.confidence:.2f}", Text(_clip(doc.span_text(s), 80)),
+                      Text(", ".join(map(str, s.attrs.get("cues") or []))))
+    return _more(table, min(len(ordered), MAX_ROWS), len(ordered))
+
+
+def _techniques_title(summary: dict) -> Text:
+    """As ``Text``: labels read back from a file are not ours, so they must not be taken as markup."""
+    n, words = summary["spans"], summary["words"]
+    density = n * 1000 / words if words else 0.0
+    counts = ", ".join(f"{display_name(label)} {t['count']}" for label, t in summary["by_technique"].items())
+    return Text(f"techniques: {n} span{'' if n == 1 else 's'}, {density:.1f} per 1,000 words — {counts}",
+                style="table.title")
+
+
 def _clip(text: str, n: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
@@ -137,4 +161,5 @@ def _clip(text: str, n: int) -> str:
 #: Views in the order the report shows them.
 VIEWS: tuple[Callable[[Document], Table | None], ...] = (
     entities_view, events_view, quantities_view, dates_view, attributions_view, modality_view,
+    techniques_view,
 )
