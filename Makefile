@@ -30,6 +30,7 @@ test: $(STAMP) system-deps
 bench: $(STAMP)
 	$(BIN)/python bench/bench_read.py
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_techniques.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache examples-report.html

@@ -25,7 +25,7 @@ def test_document_with_no_sentences(cli, tmp_path):
 def test_one_line_of_200000_characters(cli, tmp_path):
     sentence = "The council met again on Tuesday and the mayor of the town said nothing new about the bridge. "
     text = (sentence * (200_000 // len(sentence) + 1))[:200_000]
-    doc = analyze_json(cli, tmp_path, "long.txt", text)
+    doc = analyze_json(cli, tmp_path, "long.txt", text, timeout=900)
     assert len(doc["text"]) >= 199_000
     assert len(doc["layers"]["sentences"]) > 1000
 

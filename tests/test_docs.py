@@ -28,3 +28,10 @@ def test_every_eval_option_is_documented(cli):
 def test_every_error_code_is_documented():
     missing = [code.value for code in E if code.value not in README]
     assert not missing, f"error codes missing from README: {missing}"
+
+
+def test_every_techniques_option_is_documented(cli):
+    for command in (("eval", "techniques"), ("train", "techniques")):
+        assert "unspin " + " ".join(command) in README
+        missing = [o for o in options(cli, *command) if o not in README]
+        assert not missing, f"undocumented in README: {missing}"

@@ -31,6 +31,8 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score unspin against public gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+train_app = typer.Typer(help="Train unspin's shipped models from public gold data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
 
 err = Console(stderr=True, highlight=False)
 
@@ -288,6 +290,91 @@ def eval_modality(
 ) -> None:
     """Fact vs speculation against MEANTIME's event factuality: speculative and asserted P, R, F1."""
     _eval_layer("modality", path, json_out)
+
+
+@eval_app.command("techniques")
+def eval_techniques(
+    articles: Path = typer.Option(
+        ..., "--articles", help="A folder of article<ID>.txt files (PTC layout), read verbatim.",
+        exists=True, file_okay=False, show_default=False,
+    ),
+    labels: Optional[Path] = typer.Option(
+        None, "--labels", help="Gold spans: id<TAB>technique<TAB>start<TAB>end (e.g. dev-task-flc-tc.labels).",
+        exists=True, dir_okay=False, show_default=False,
+    ),
+    predictions: Optional[Path] = typer.Option(
+        None, "--predictions", help="Write the spans found, in the same 4-column format ('-' for standard output).",
+        show_default=False, allow_dash=True,
+    ),
+    json_out: bool = _JSON_OPTION,
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on standard error."),
+) -> None:
+    """Propaganda techniques against SemEval-2020 Task 11 gold: SI, TC, end to end, per technique.
+
+    SI and end to end score the spans the model finds (partial overlap
+    credited); TC scores the techniques it gives the gold spans. Offsets are
+    code points of the files as they are.
+    """
+    from unspin.eval.techniques import format_table, write_predictions
+    from unspin.techniques.evaluate import evaluate
+    from unspin.techniques.model import load
+
+    if labels is None and predictions is None:
+        err.print("unspin: error: nothing to do: give --labels to score, --predictions to write spans, or both",
+                  markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    n = len(list(articles.glob("article*.txt")))
+    with _progress(progress and n > 1) as bar:
+        task = bar.add_task("techniques", total=n)
+        try:
+            model = load()
+            result = evaluate(model, articles, labels, advance=lambda: bar.advance(task))
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            err.print(f"unspin: error: {labels or articles}: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1)
+    if predictions is not None:
+        write_predictions(result["found"], sys.stdout if str(predictions) == "-" else predictions)
+    if result["scores"] is not None:
+        if json_out:
+            typer.echo(json.dumps(result["scores"], indent=2))
+        elif str(predictions) != "-":
+            typer.echo(f"{result['articles']} articles, {len(result['found'])} spans found")
+            typer.echo(format_table(result["scores"]))
+
+
+@train_app.command("techniques")
+def train_techniques(
+    data: Path = typer.Option(
+        ..., "--data", help="PTC in its release layout: train/ and dev/ with articles/ and *-task-flc-tc.labels.",
+        exists=True, file_okay=False, show_default=False,
+    ),
+    out: Optional[Path] = typer.Option(
+        None, "--out", help="Where to write the model (default: the package's models/techniques, replacing it).",
+        show_default=False,
+    ),
+    epochs: int = typer.Option(5, "--epochs", min=1, help="Passes over the train split (the best on dev is kept)."),
+    seed: int = typer.Option(13, "--seed", help="Seed for Python, NumPy and torch."),
+    threads: int = typer.Option(2, "--threads", min=1, help="torch threads (set explicitly for reproducible timing)."),
+    compare: bool = typer.Option(True, "--compare/--no-compare", help="Also train and score the feature-based design."),
+) -> None:
+    """Fine-tune the technique model on PTC train, choose thresholds and calibrate on dev, write it with its card.
+
+    Takes about an hour on two CPU cores. The data never enters the model
+    folder: only weights, thresholds and figures do.
+    """
+    from unspin.techniques.model import model_dir
+    from unspin.techniques.publish import run as publish
+    from unspin.techniques.train import Settings
+
+    for part in ("train/articles", "train/train-task-flc-tc.labels", "dev/articles", "dev/dev-task-flc-tc.labels"):
+        if not (data / part).exists():
+            err.print(f"unspin: error: {data}: not in the PTC layout ({part} is missing)", markup=False, soft_wrap=True)
+            raise typer.Exit(2)
+    command = f"unspin train techniques --data {data} --epochs {epochs} --seed {seed} --threads {threads}"
+    publish(
+        data, out or model_dir(), Settings(seed=seed, threads=threads, epochs=epochs), compare=compare,
+        command=command + ("" if compare else " --no-compare"), log=lambda line: err.print(line, markup=False, soft_wrap=True),
+    )
 
 
 def run() -> None:  # console-script entry point

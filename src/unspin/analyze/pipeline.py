@@ -91,6 +91,7 @@ PIPELINE: tuple[str, ...] = (
     "attributions",
     "modality",
     "events",
+    "techniques",
 )
 
 

@@ -1,0 +1,35 @@
+"""The ``techniques`` layer: propaganda-technique spans (SemEval-2020 Task 11 classes).
+
+One span per (words, technique): the same words carrying two techniques are
+two spans with the same offsets. ``confidence`` is calibrated on PTC dev
+(see the model card); ``attrs`` holds ``cues``, the words inside the span
+that the network scored highest for the technique, and ``definition``, one
+plain line for the reader.
+
+The model is loaded on first use (torch and transformers are imported only
+then), so documents that never reach this layer pay nothing for it.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from unspin.analyze.nlp import require_english
+from unspin.analyze.pipeline import registry
+from unspin.analyze.technique_definitions import DEFINITIONS
+from unspin.document import Document, Span
+
+
+@registry.component("techniques", assigns="techniques")
+def techniques(doc: Document) -> Iterator[Span]:
+    from unspin.techniques.model import load
+
+    require_english(doc)
+    for found in load().find(doc.text):
+        yield Span(
+            found.start,
+            found.end,
+            found.technique,
+            found.confidence,
+            attrs={"cues": list(found.cues), "definition": DEFINITIONS[found.technique]},
+        )

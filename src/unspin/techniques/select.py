@@ -1,0 +1,202 @@
+"""Choose on dev how network outputs become reported spans: span threshold, calibration, per-technique thresholds.
+
+The order matters and is fixed:
+
+1. the span threshold that maximises SI F1 on dev;
+2. the calibration map, fitted on every (span, technique) candidate of
+   those spans: a candidate is right when a dev gold span of that technique
+   overlaps it;
+3. per-technique thresholds on calibrated confidence, each chosen in turn
+   to maximise end-to-end micro F1 (two sweeps, coordinate ascent).
+
+Before the calibration, per-technique offsets to the span head's
+log-probabilities are chosen on the gold spans to maximise TC micro-F1
+(coordinate ascent): a prior correction, since the mix of techniques differs
+between train and dev. How much of its gain is fitting dev itself is
+measured by cross-validation over dev articles and reported beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from unspin.eval.techniques import TECHNIQUES, Labelled, score
+from unspin.techniques import calibration
+from unspin.techniques.model import Decision, candidates
+
+SPAN_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.20, 0.71, 0.05))
+SPAN_GAPS = (0, 3, 5, 8, 12, 20)
+SPAN_MIN_TOKENS = (1, 2)
+TECHNIQUE_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.0, 0.91, 0.05))
+
+
+@dataclass
+class DevArticle:
+    article_id: str
+    encoded: object  # infer.Encoded
+    gold: list[Labelled]
+
+
+def best_span_rule(dev: list[DevArticle], gold: list[Labelled]) -> tuple[tuple[float, int, int], float]:
+    """(threshold, gap, minimum tokens) with the best SI F1 on dev, and that F1."""
+    from unspin.techniques.infer import find_spans
+
+    best = ((0.5, 0, 1), -1.0)
+    for threshold in SPAN_THRESHOLDS:
+        for gap in SPAN_GAPS:
+            for min_tokens in SPAN_MIN_TOKENS:
+                predicted = [
+                    Labelled(a.article_id, None, s, e)
+                    for a in dev for s, e, _ in find_spans(a.encoded, threshold, gap, min_tokens)
+                ]
+                f = score(gold, predicted)["si"]["f1"]
+                if f > best[1] + 1e-9:
+                    best = ((threshold, gap, min_tokens), f)
+    return best
+
+
+@dataclass(frozen=True)
+class Candidate:
+    article_id: str
+    start: int
+    end: int
+    technique: str
+    raw: float
+    correct: bool
+
+
+def dev_candidates(net, dev: list[DevArticle], decision: Decision) -> list[Candidate]:
+    from unspin.techniques.infer import classify
+
+    out = []
+    for a in dev:
+        spans = decision.spans(a.encoded)
+        probs = decision.adjust(classify(net, a.encoded, [(s, e) for s, e, _ in spans]))
+        for k, t, raw in candidates(a.encoded, probs, spans):
+            start, end, _ = spans[k]
+            technique = TECHNIQUES[t]
+            correct = any(g.technique == technique and g.start < end and start < g.end for g in a.gold)
+            out.append(Candidate(a.article_id, start, end, technique, raw, correct))
+    return out
+
+
+def kept(cands: list[Candidate], confidence: np.ndarray, thresholds: dict[str, float]) -> list[Labelled]:
+    return [Labelled(c.article_id, c.technique, c.start, c.end) for c, p in zip(cands, confidence) if p >= thresholds[c.technique]]
+
+
+def choose_thresholds(cands: list[Candidate], confidence: np.ndarray, gold: list[Labelled], sweeps: int = 2) -> dict[str, float]:
+    thresholds = {t: 0.0 for t in TECHNIQUES}
+    for _ in range(sweeps):
+        for technique in TECHNIQUES:
+            best = (thresholds[technique], -1.0)
+            for value in TECHNIQUE_THRESHOLDS:
+                trial = thresholds | {technique: value}
+                f = score(gold, kept(cands, confidence, trial))["end_to_end"]["f1"]
+                if f > best[1] + 1e-9:
+                    best = (value, f)
+            thresholds[technique] = best[0]
+    return thresholds
+
+
+OFFSETS = tuple(round(x, 2) for x in np.arange(-2.0, 2.01, 0.25))
+
+
+def gold_span_probs(net, dev: list[DevArticle]) -> tuple[list[str], list[Labelled], np.ndarray]:
+    """The span head's probabilities on every dev gold row: (article of each row, rows, probabilities)."""
+    from unspin.techniques.infer import classify
+
+    articles, rows, probs = [], [], []
+    for a in dev:
+        if a.gold:
+            probs.append(classify(net, a.encoded, [(g.start, g.end) for g in a.gold]))
+            rows.extend(a.gold)
+            articles.extend([a.article_id] * len(a.gold))
+    width = len(TECHNIQUES)
+    return articles, rows, (np.concatenate(probs) if probs else np.zeros((0, width), dtype=np.float32))
+
+
+def tc_f1(rows: list[Labelled], probs: np.ndarray, offsets: np.ndarray) -> float:
+    from unspin.techniques.evaluate import classified_rows
+
+    adjusted = np.log(np.clip(probs, 1e-9, None)) + offsets
+    predicted = []
+    by_article: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_article.setdefault(r.article_id, []).append(i)
+    for article_id, idx in by_article.items():
+        predicted.extend(classified_rows(article_id, [rows[i] for i in idx], adjusted[idx]))
+    return score(rows, predicted)["tc"]["micro_f1"]
+
+
+def fit_offsets(rows: list[Labelled], probs: np.ndarray, sweeps: int = 2) -> np.ndarray:
+    offsets = np.zeros(len(TECHNIQUES))
+    best = tc_f1(rows, probs, offsets)
+    for _ in range(sweeps):
+        for k in range(len(TECHNIQUES)):
+            for value in OFFSETS:
+                trial = offsets.copy()
+                trial[k] = value
+                f = tc_f1(rows, probs, trial)
+                if f > best + 1e-9:
+                    best, offsets = f, trial
+    return offsets
+
+
+def cross_validated_offsets(articles: list[str], rows: list[Labelled], probs: np.ndarray, folds: int = 5, seed: int = 13) -> float:
+    """TC micro-F1 when each dev article is labelled with offsets fitted on the other folds."""
+    unique = sorted(set(articles))
+    rng = np.random.default_rng(seed)
+    fold_of = dict(zip(unique, rng.permutation(len(unique)) % folds))
+    assigned = np.array([fold_of[a] for a in articles])
+    predicted = []
+    from unspin.techniques.evaluate import classified_rows
+
+    for f in range(folds):
+        held = np.nonzero(assigned == f)[0]
+        kept = np.nonzero(assigned != f)[0]
+        offsets = fit_offsets([rows[i] for i in kept], probs[kept])
+        adjusted = np.log(np.clip(probs[held], 1e-9, None)) + offsets
+        by_article: dict[str, list[int]] = {}
+        for j, i in enumerate(held):
+            by_article.setdefault(rows[i].article_id, []).append(j)
+        for article_id, idx in by_article.items():
+            predicted.extend(classified_rows(article_id, [rows[held[j]] for j in idx], adjusted[idx]))
+    return score(rows, predicted)["tc"]["micro_f1"]
+
+
+def select(net, dev: list[DevArticle], log: Callable[[str], None] = print) -> tuple[Decision, dict]:
+    gold = [g for a in dev for g in a.gold]
+    (threshold, gap, min_tokens), si_f1 = best_span_rule(dev, gold)
+    log(f"span threshold {threshold}, gap {gap}, minimum tokens {min_tokens} (dev SI F1 {si_f1:.4f})")
+    articles, rows, probs = gold_span_probs(net, dev)
+    offsets = fit_offsets(rows, probs)
+    tc_report = {
+        "tc_without_offsets": tc_f1(rows, probs, np.zeros(len(TECHNIQUES))),
+        "tc_with_offsets": tc_f1(rows, probs, offsets),
+        "tc_offsets_cross_validated": cross_validated_offsets(articles, rows, probs),
+    }
+    log("technique prior offsets: TC " + ", ".join(f"{k} {v:.4f}" for k, v in tc_report.items()))
+    prior = Decision(threshold, calibration.Calibration((0.0, 1.0), (0.0, 1.0)), {}, tuple(map(float, offsets)), gap, min_tokens)
+    cands = dev_candidates(net, dev, prior)
+    raw = np.array([c.raw for c in cands])
+    correct = np.array([c.correct for c in cands], dtype=float)
+    groups = np.array([c.article_id for c in cands])
+    calib = calibration.fit(raw, correct)
+    confidence = calib(raw)
+    thresholds = choose_thresholds(cands, confidence, gold)
+    log("per-technique thresholds: " + ", ".join(f"{t} {v}" for t, v in thresholds.items()))
+    shown = np.array([p >= thresholds[c.technique] for c, p in zip(cands, confidence)])
+    held_out = calibration.cross_fitted(raw, correct, groups)
+    report = tc_report | {
+        "span_threshold_si_f1": si_f1,
+        "candidates": len(cands),
+        "ece_all_candidates": calibration.expected_calibration_error(confidence, correct),
+        "ece_reported_spans": calibration.expected_calibration_error(confidence[shown], correct[shown]),
+        "ece_cross_fitted": calibration.expected_calibration_error(held_out, correct),
+        "reliability_reported_spans": calibration.reliability(confidence[shown], correct[shown]),
+        "reliability_all_candidates": calibration.reliability(confidence, correct),
+    }
+    return Decision(threshold, calib, thresholds, tuple(map(float, offsets)), gap, min_tokens), report
