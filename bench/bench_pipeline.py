@@ -17,13 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import memory_of_each, peak_rss_mb  # noqa: E402
+from common import memory_of_each, paired_passes, peak_rss_mb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ARTICLES = ROOT.parent / "shared" / "data" / "ptc" / "dev" / "articles"
@@ -83,22 +82,7 @@ def memory_worker(side: str, directory: Path) -> dict:
 
 
 def timing(directory: Path, repeat: int) -> dict:
-    articles = load_texts(directory)
-    fns = sides()
-    for fn in fns.values():
-        fn(articles[:2])  # warm up: model loading, first-call costs
-    passes = []
-    for _ in range(repeat):
-        spent = {}
-        for side, fn in fns.items():
-            start = time.perf_counter()
-            fn(articles)
-            spent[side] = time.perf_counter() - start
-        passes.append(spent)
-    ratios = [p["unspin"] / p["spacy"] for p in passes]
-    median_ratio = statistics.median(ratios)
-    shown = min(passes, key=lambda p: abs(p["unspin"] / p["spacy"] - median_ratio))
-    return {"articles": len(articles), "ratio": median_ratio, "ratios": sorted(ratios), "seconds": shown}
+    return paired_passes(sides(), load_texts(directory), repeat, reference="spacy", measured="unspin")
 
 
 def main() -> int:
