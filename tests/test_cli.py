@@ -50,7 +50,11 @@ def test_html_highlights_are_built_from_escaped_segments():
     doc.set_layer("entities", [Span(0, 10, 'GPE" onmouseover="x', 0.9)])
     cuts = segments(doc)
     assert "".join(s.text for s in cuts) == doc.text
-    assert [s.classes for s in cuts[:3]] == [("l-entities",), ("l-entities", "l-techniques"), ("l-techniques",)]
+    assert [s.classes for s in cuts[:3]] == [
+        ("l-entities",),
+        ("l-entities", "l-techniques", "t-loaded-language"),
+        ("l-techniques", "t-loaded-language"),
+    ]
     html = render([doc])
     assert "<mark" in html and "<script>" not in html and 'onmouseover="x' not in html
 

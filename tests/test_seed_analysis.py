@@ -22,7 +22,7 @@ def spans(doc, layer):
 
 def test_every_layer_is_present(seed_doc):
     assert set(seed_doc["layers"]) == {
-        "sentences", "entities", "quantities", "dates", "attributions", "modality", "events"
+        "sentences", "entities", "quantities", "dates", "attributions", "modality", "events", "techniques"
     }
     assert seed_doc["notes"] == []
 

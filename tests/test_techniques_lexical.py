@@ -1,4 +1,4 @@
-"""Design B, the lexical technique baseline: trained on a few PTC train articles, its output is well formed."""
+"""The lexical technique baseline (design B): trained on a few PTC train articles, output is well formed."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from conftest import SHARED
 from unspin.eval.techniques import TECHNIQUES, read_articles
 
 PTC = SHARED / "data" / "ptc"
-FEW = 12
+FEW = 8
 
 
 @pytest.fixture(scope="module")
 def small_model():
     if not (PTC / "train" / "articles").is_dir():
-        pytest.skip(f"{PTC} is absent: the PTC corpus (research-only, never in the repo) must sit in ../shared")
+        pytest.skip(f"{PTC} is absent: the PTC corpus (research-only, not in the repo) must be in ../shared")
     pytest.importorskip("sklearn", reason="scikit-learn is needed to train the lexical baseline")
     from unspin.techniques.lexical import train
 
