@@ -78,23 +78,18 @@ def span_positions(windows: Windows, start: int, end: int) -> tuple[int, int, in
 def classify(net: TechniqueNet, enc: Encoded, spans: list[tuple[int, int]]) -> np.ndarray:
     """Technique probabilities (softmax over the 14) for character spans; a span with no token gets zeros."""
     out = np.zeros((len(spans), net.span_head[-1].out_features), dtype=np.float32)
-    rows, feats, keep = [], [], []
+    pooled, feats, keep = [], [], []
     for k, (start, end) in enumerate(spans):
         where = span_positions(enc.windows, start, end)
         if where is None:
             continue
         w, first, last, n_tokens = where
         keep.append(k)
-        rows.append(w)
         feats.append(span_features(enc.text, start, end, n_tokens, enc.article_norm))
-    if not keep:
-        return out
-    pooled = []
-    for k, w in zip(keep, rows):
-        where = span_positions(enc.windows, *spans[k])
-        _, first, last, _ = where
         tokens = enc.hidden[w][first:last]
         pooled.append(torch.cat([tokens.mean(0), tokens.max(0).values, enc.hidden[w][0]]))
+    if not keep:
+        return out
     logits = net.span_head(torch.cat([torch.stack(pooled), torch.tensor(feats, dtype=torch.float32)], dim=1))
     out[keep] = torch.softmax(logits, dim=1).numpy()
     return out
