@@ -13,11 +13,18 @@ $(STAMP): pyproject.toml requirements/spacy-model.txt
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the tests need; installs only what is missing.
-SYSTEM_PACKAGES :=
+# Debian packages the tests need; installs only what is missing. postgresql brings the server binaries
+# (initdb, pg_ctl) for the tests' throwaway cluster; chromium is the browser Playwright drives.
+SYSTEM_PACKAGES := postgresql chromium
+# The tests run their own cluster, so a fresh install is told not to create (and start) the default one.
+PG_NO_MAIN := /etc/postgresql-common/createcluster.d/unspin-no-main-cluster.conf
 system-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  case " $$missing " in *" postgresql "*) mkdir -p $(dir $(PG_NO_MAIN)) && \
+	    echo 'create_main_cluster = false' > $(PG_NO_MAIN);; esac; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 demo: $(STAMP)
 	$(BIN)/unspin analyze examples/harbour-strike.txt examples/harbour-strike.html
