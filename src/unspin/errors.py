@@ -21,6 +21,7 @@ class E(str, Enum):
     BAD_JSONL = "U008"
     BAD_GZIP = "U009"
     UNREADABLE = "U010"
+    ANALYSIS = "U011"
 
 
 class InputError(Exception):

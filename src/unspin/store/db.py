@@ -1,0 +1,94 @@
+"""Open a corpus store by URL and bring its schema up to date.
+
+One function decides what a ``--db`` value means, so that the CLI, the web
+app and the tests agree: a bare path or ``sqlite:///path`` is an SQLite file,
+``postgresql://`` (or ``postgres://``) is PostgreSQL through psycopg 3.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+#: Where ``unspin ingest`` and ``unspin serve`` look when no ``--db`` is given.
+DEFAULT_DB = "unspin.db"
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used; the message names it."""
+
+
+def normalise_url(value: str) -> str:
+    """A SQLAlchemy URL for a ``--db`` value (a path, ``sqlite:///…`` or ``postgresql://…``)."""
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser()}"
+    scheme, rest = value.split("://", 1)
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        return f"postgresql+psycopg://{rest}"
+    if scheme == "sqlite":
+        return value
+    raise StoreError(f"{value}: unsupported database URL (use a file path, sqlite:///PATH or postgresql://...)")
+
+
+def display_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL: readers (the web app) never block the writer; a killed writer loses
+    # only its open transaction. Foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def connect(value: str = DEFAULT_DB, migrate: bool = True) -> Engine:
+    """An engine for the store at ``value``, migrated to the newest schema unless ``migrate`` is false."""
+    url = normalise_url(value)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.name and not path.parent.exists():
+            raise StoreError(f"{path}: its folder does not exist")
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        if migrate:
+            upgrade(engine)
+        else:
+            with engine.connect():
+                pass
+    except StoreError:
+        raise
+    except Exception as exc:  # driver errors carry the reason; keep one line of it
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreError(f"{display_url(url)}: {reason}") from exc
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply Alembic migrations up to head (a no-op on an up-to-date store)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def is_store(engine: Engine) -> bool:
+    return inspect(engine).has_table("documents")

@@ -1,0 +1,237 @@
+"""Reading the corpus: documents, outlet and entity profiles, stories side by side.
+
+Shared by the web pages, the JSON API and the CLI, so that each view of the
+corpus is computed once. Everything returned is plain data (dicts, lists,
+Documents); escaping is the renderer's job. Dates are bucketed by month in
+Python rather than SQL, so the same code serves SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+
+from sqlalchemy import Connection, func, select
+
+from unspin.analyze.technique_definitions import DEFINITIONS, DISPLAY_NAMES
+from unspin.document import Document
+from unspin.store.tables import documents, mentions, outlets, stories, technique_counts
+
+
+def _month(day: datetime.date | None) -> str | None:
+    return day.strftime("%Y-%m") if day else None
+
+
+def document(conn: Connection, doc_id: str) -> dict | None:
+    """The stored Document with where it sits in the corpus (outlet, story, near-duplicate group)."""
+    row = conn.execute(
+        select(documents.c.pk, documents.c.document, documents.c.outlet, documents.c.story,
+               documents.c.duplicate_of, outlets.c.name.label("outlet_name"))
+        .outerjoin(outlets, outlets.c.domain == documents.c.outlet)
+        .where(documents.c.id == doc_id)
+    ).first()
+    if row is None:
+        return None
+    original = None
+    if row.duplicate_of is not None:
+        original = conn.execute(select(documents.c.id).where(documents.c.pk == row.duplicate_of)).scalar_one()
+    copies = [r.id for r in conn.execute(
+        select(documents.c.id).where(documents.c.duplicate_of == row.pk).order_by(documents.c.pk)
+    )]
+    return {
+        "document": Document.loads(row.document),
+        "outlet": {"domain": row.outlet, "name": row.outlet_name} if row.outlet else None,
+        "story": row.story,
+        "duplicate_of": original,
+        "duplicates": copies,
+    }
+
+
+def list_outlets(conn: Connection) -> list[dict]:
+    rows = conn.execute(
+        select(outlets.c.domain, outlets.c.name, func.count(documents.c.pk).label("articles"))
+        .outerjoin(documents, documents.c.outlet == outlets.c.domain)
+        .group_by(outlets.c.domain, outlets.c.name)
+        .order_by(func.count(documents.c.pk).desc(), outlets.c.domain)
+    )
+    return [{"domain": r.domain, "name": r.name, "articles": r.articles} for r in rows]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _density(spans: int, words: int) -> float | None:
+    return round(1000 * spans / words, 3) if words else None
+
+
+def outlet_profile(conn: Connection, domain: str) -> dict | None:
+    """Articles, technique mix and density, speculation, vague sourcing and appeals for money, with a monthly series."""
+    outlet = conn.execute(select(outlets.c.domain, outlets.c.name).where(outlets.c.domain == domain)).first()
+    if outlet is None:
+        return None
+    rows = conn.execute(
+        select(documents.c.pk, documents.c.id, documents.c.title, documents.c.published, documents.c.words,
+               documents.c.sentences, documents.c.speculative, documents.c.attributions,
+               documents.c.vague_attributions, documents.c.technique_spans, documents.c.appeals,
+               documents.c.duplicate_of)
+        .where(documents.c.outlet == domain)
+        .order_by(documents.c.published.desc(), documents.c.pk.desc())
+    ).all()
+    mix = Counter()
+    for r in conn.execute(
+        select(technique_counts.c.technique, func.sum(technique_counts.c.count).label("n"))
+        .join(documents, documents.c.pk == technique_counts.c.document)
+        .where(documents.c.outlet == domain)
+        .group_by(technique_counts.c.technique)
+    ):
+        mix[r.technique] = int(r.n)
+    words = sum(r.words for r in rows)
+    spans = sum(r.technique_spans for r in rows)
+    return {
+        "domain": outlet.domain,
+        "name": outlet.name,
+        "articles": len(rows),
+        "near_duplicates": sum(1 for r in rows if r.duplicate_of is not None),
+        "words": words,
+        "technique_spans": spans,
+        "technique_density": _density(spans, words),
+        "techniques": [
+            {"technique": t, "name": DISPLAY_NAMES.get(t, t), "definition": DEFINITIONS.get(t, ""), "count": n,
+             "density": _density(n, words)}
+            for t, n in mix.most_common()
+        ],
+        "speculative_share": _rate(sum(r.speculative for r in rows), sum(r.sentences for r in rows)),
+        "vague_sourcing_rate": _rate(sum(r.vague_attributions for r in rows), sum(r.attributions for r in rows)),
+        "appeals": sum(r.appeals for r in rows),
+        "articles_with_appeals": sum(1 for r in rows if r.appeals),
+        "series": _series(rows),
+        "recent": [{"id": r.id, "title": r.title, "published": r.published} for r in rows[:50]],
+    }
+
+
+def _series(rows) -> list[dict]:
+    """Per month: articles and technique density (spans per 1,000 words)."""
+    months: dict[str, list] = defaultdict(lambda: [0, 0, 0])
+    for r in rows:
+        key = _month(r.published)
+        if key:
+            m = months[key]
+            m[0] += 1
+            m[1] += r.technique_spans
+            m[2] += r.words
+    return [{"month": k, "articles": a, "technique_density": _density(s, w)} for k, (a, s, w) in sorted(months.items())]
+
+
+def entity_profile(conn: Connection, canonical: str) -> dict | None:
+    """Where a canonical entity is named: mentions per month, by outlet, the entities named beside it."""
+    rows = conn.execute(
+        select(mentions.c.document, mentions.c.label, mentions.c.count, documents.c.id, documents.c.title,
+               documents.c.published, documents.c.outlet, documents.c.words, documents.c.technique_spans)
+        .join(documents, documents.c.pk == mentions.c.document)
+        .where(mentions.c.canonical == canonical)
+        .order_by(documents.c.published.desc(), documents.c.pk.desc())
+    ).all()
+    if not rows:
+        return None
+    per_doc: dict[int, object] = {}
+    labels = Counter()
+    for r in rows:
+        per_doc.setdefault(r.document, r)
+        labels[r.label] += r.count
+    months: dict[str, list] = defaultdict(lambda: [0, 0, 0])
+    for r in rows:
+        key = _month(r.published)
+        if key:
+            months[key][0] += r.count
+    for r in per_doc.values():
+        key = _month(r.published)
+        if key:
+            months[key][1] += r.technique_spans
+            months[key][2] += r.words
+    beside = Counter()
+    pks = list(per_doc)
+    for i in range(0, len(pks), 500):
+        for r in conn.execute(
+            select(mentions.c.canonical, func.count().label("n"))
+            .where(mentions.c.document.in_(pks[i : i + 500]), mentions.c.canonical != canonical)
+            .group_by(mentions.c.canonical)
+        ):
+            beside[r.canonical] += r.n
+    return {
+        "canonical": canonical,
+        "labels": dict(labels.most_common()),
+        "mentions": sum(r.count for r in rows),
+        "documents": len(per_doc),
+        "outlets": dict(Counter(r.outlet for r in per_doc.values() if r.outlet).most_common()),
+        "series": [
+            {"month": k, "mentions": m, "technique_density": _density(s, w)} for k, (m, s, w) in sorted(months.items())
+        ],
+        "beside": [{"canonical": k, "documents": n} for k, n in beside.most_common(15)],
+        "recent": [{"id": r.id, "title": r.title, "published": r.published, "outlet": r.outlet}
+                   for r in list(per_doc.values())[:50]],
+    }
+
+
+def list_stories(conn: Connection, limit: int = 100, min_size: int = 2) -> list[dict]:
+    rows = conn.execute(
+        select(stories).where(stories.c.size >= min_size)
+        .order_by(stories.c.size.desc(), stories.c.last_published.desc(), stories.c.pk).limit(limit)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def story(conn: Connection, pk: int) -> dict | None:
+    """One story across outlets: per document, what it alone names and counts, and what it adds in tone.
+
+    "Adds" is relative to the other originals of the story: entities no other
+    one names, numbers no other one gives, technique spans and speculative
+    sentences (these are the document's own, listed whole).
+    """
+    head = conn.execute(select(stories).where(stories.c.pk == pk)).first()
+    if head is None:
+        return None
+    rows = conn.execute(
+        select(documents.c.id, documents.c.document, documents.c.outlet, documents.c.duplicate_of, documents.c.pk,
+               outlets.c.name.label("outlet_name"))
+        .outerjoin(outlets, outlets.c.domain == documents.c.outlet)
+        .where(documents.c.story == pk)
+        .order_by(documents.c.published, documents.c.pk)
+    ).all()
+    docs = [(r, Document.loads(r.document)) for r in rows]
+    originals = [(r, d) for r, d in docs if r.duplicate_of is None]
+    named = {r.id: _names(d) for r, d in originals}
+    numbers = {r.id: _numbers(d) for r, d in originals}
+    columns = []
+    for r, d in originals:
+        others_named = set().union(*(v for k, v in named.items() if k != r.id)) if len(originals) > 1 else set()
+        others_numbers = set().union(*(v for k, v in numbers.items() if k != r.id)) if len(originals) > 1 else set()
+        columns.append({
+            "id": r.id,
+            "title": d.meta.title,
+            "published": d.meta.published,
+            "url": d.meta.url,
+            "outlet": {"domain": r.outlet, "name": r.outlet_name} if r.outlet else None,
+            "words": d.words(),
+            "copies": [x.id for x, _ in docs if x.duplicate_of == r.pk],
+            "entities": sorted(named[r.id]),
+            "only_here": sorted(named[r.id] - others_named),
+            "numbers": sorted(numbers[r.id] - others_numbers),
+            "techniques": [
+                {"technique": s.label, "name": DISPLAY_NAMES.get(s.label, s.label), "confidence": s.confidence,
+                 "text": d.span_text(s)}
+                for s in d.layer("techniques")
+            ],
+            "speculation": [d.span_text(s) for s in d.layer("modality") if s.label == "speculative"],
+            "sources": sorted({str((s.attrs or {}).get("source") or "") for s in d.layer("attributions")} - {""}),
+        })
+    return {**dict(head._mapping), "documents": columns}
+
+
+def _names(doc: Document) -> set[str]:
+    return {str((s.attrs or {}).get("canonical") or doc.span_text(s)) for s in doc.layer("entities")}
+
+
+def _numbers(doc: Document) -> set[str]:
+    """Quantities as the text gives them ("about 4,200 members"), compared without case."""
+    return {doc.span_text(s).casefold() for s in doc.layer("quantities")}

@@ -1,0 +1,220 @@
+"""Full-text search over the corpus, ranked, with filters and facets, the same on SQLite and PostgreSQL.
+
+The query is parsed once (``store.query``); the text part goes to the
+engine's own index (FTS5 with bm25 on SQLite, a weighted tsvector with
+``ts_rank_cd`` on PostgreSQL; titles weigh more than body text on both) and
+the filters become ordinary SQL on the flat columns and side tables. Scores
+are reported so that higher is better on both engines, but they are on
+different scales: compare ranks, not scores, across engines.
+
+Snippets mark matched words with MARK_START/MARK_END, two control
+characters that cannot occur in stored text (the readers drop them), so a
+renderer escapes the snippet first and turns the marks into tags after.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, and_, exists, func, literal_column, not_, or_, select, text
+from sqlalchemy.sql import ColumnElement, Select
+
+from unspin.analyze.technique_definitions import DISPLAY_NAMES
+from unspin.eval.techniques import TECHNIQUES
+from unspin.store.query import Filter, QueryError, parse, to_fts5, to_tsquery
+from unspin.store.tables import documents, mentions, outlets, technique_counts
+
+MARK_START, MARK_END = "\x02", "\x03"
+#: Relative weight of a match in the title against one in the body (bm25 column weights; tsvector A vs B).
+TITLE_WEIGHT = 5.0
+FACET_SIZE = 12
+SNIPPET_WORDS = 24
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str | None
+    url: str | None
+    outlet: str | None
+    outlet_name: str | None
+    published: datetime.date | None
+    language: str | None
+    snippet: str
+    rank: float
+
+
+@dataclass
+class Results:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+def _words(value: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", value.casefold())
+
+
+def techniques_named(value: str) -> list[str]:
+    """The labels a ``technique:`` value means: the start of the label or display name, or of any word in them.
+
+    ``loaded``, ``Loaded_Language``, ``fear`` and ``straw men`` all work, so
+    that users need not remember the task's spelling of the labels.
+    """
+    wanted = "".join(_words(value))
+    if not wanted:
+        raise QueryError(f"technique:{value} names no technique")
+    found = []
+    for label in TECHNIQUES:
+        for name in (label, DISPLAY_NAMES.get(label, label)):
+            parts = _words(name)
+            if any("".join(parts[i:]).startswith(wanted) for i in range(len(parts))):
+                found.append(label)
+                break
+    if not found:
+        known = ", ".join(sorted({"_".join(_words(t.split(",")[0])) for t in TECHNIQUES}))
+        raise QueryError(f"technique:{value} is not a technique (try one of: {known})")
+    return found
+
+
+def _date(value: str) -> datetime.date:
+    return datetime.date.fromisoformat(value)
+
+
+def filter_clause(f: Filter) -> ColumnElement[bool]:
+    """One filter as a condition on ``documents`` that is never NULL, so that negation is exact."""
+    value = f.value.strip()
+    d = documents.c
+    if f.name == "outlet":
+        domain = value.casefold().removeprefix("www.")
+        named = select(outlets.c.domain).where(func.lower(outlets.c.name) == value.casefold())
+        clause = or_(func.coalesce(d.outlet, "") == domain, func.coalesce(d.outlet, "").in_(named))
+    elif f.name == "entity":
+        clause = exists().where(
+            mentions.c.document == d.pk,
+            or_(mentions.c.canonical == value, func.lower(mentions.c.canonical) == value.casefold()),
+        )
+    elif f.name == "technique":
+        clause = exists().where(
+            technique_counts.c.document == d.pk, technique_counts.c.technique.in_(techniques_named(value))
+        )
+    elif f.name == "language":
+        clause = func.coalesce(d.language, "") == value.casefold()
+    elif f.name == "after":
+        clause = and_(d.published.is_not(None), d.published >= _date(value))
+    elif f.name == "before":
+        clause = and_(d.published.is_not(None), d.published <= _date(value))
+    else:  # the parser only makes the names above
+        raise QueryError(f"unknown filter {f.name}:")
+    return not_(clause) if f.negated else clause
+
+
+def _month(conn: Connection):
+    if conn.dialect.name == "postgresql":
+        return func.to_char(documents.c.published, "YYYY-MM")
+    return func.substr(documents.c.published, 1, 7)
+
+
+def _matching(conn: Connection, query_text, filters) -> tuple[Select, ColumnElement | None, ColumnElement | None]:
+    """(selection of matching documents, rank expression, FTS table clause) for the engine at hand."""
+    conditions = [filter_clause(f) for f in filters]
+    base = select(documents.c.pk).select_from(documents)
+    if query_text is None:
+        return base.where(*conditions), None, None
+    if conn.dialect.name == "postgresql":
+        tsq = func.to_tsquery(literal_column("'unspin'"), to_tsquery(query_text))
+        weights = literal_column(f"'{{0.1, 0.2, {0.2 * TITLE_WEIGHT:.1f}, 1.0}}'::float4[]")
+        rank = func.ts_rank_cd(weights, literal_column("documents.tsv"), tsq)
+        return base.where(literal_column("documents.tsv").op("@@")(tsq), *conditions), rank, tsq
+    fts = text("documents_fts")
+    match = to_fts5(query_text)
+    rank = -func.bm25(literal_column("documents_fts"), TITLE_WEIGHT, 1.0)
+    selection = (
+        select(documents.c.pk)
+        .select_from(fts)
+        .join(documents, documents.c.pk == literal_column("documents_fts.rowid"))
+        .where(literal_column("documents_fts").op("MATCH")(match), *conditions)
+    )
+    return selection, rank, match
+
+
+def search(conn: Connection, query: str, limit: int = 20, offset: int = 0, facets: bool = True) -> Results:
+    """Ranked documents matching ``query`` (see ``store.query`` for the syntax); QueryError when it is unusable."""
+    parsed = parse(query)
+    selection, rank, engine_query = _matching(conn, parsed.text, parsed.filters)
+    total = conn.execute(select(func.count()).select_from(selection.subquery())).scalar_one()
+    columns = [documents.c.pk, documents.c.id, documents.c.title, documents.c.url, documents.c.outlet,
+               outlets.c.name.label("outlet_name"), documents.c.published, documents.c.language]
+    page = selection.with_only_columns(*columns, (rank if rank is not None else literal_column("0.0")).label("rank"))
+    page = page.outerjoin(outlets, outlets.c.domain == documents.c.outlet)
+    if rank is not None:
+        page = page.order_by(literal_column("rank").desc(), documents.c.pk)
+    else:
+        page = page.order_by(documents.c.published.is_(None), documents.c.published.desc(), documents.c.pk.desc())
+    rows = conn.execute(page.limit(limit).offset(offset)).all()
+    snippets = _snippets(conn, [r.pk for r in rows], engine_query if parsed.text is not None else None)
+    hits = [
+        Hit(r.id, r.title, r.url, r.outlet, r.outlet_name, _as_date(r.published), r.language,
+            snippets.get(r.pk, ""), float(r.rank))
+        for r in rows
+    ]
+    return Results(query, total, hits, _facets(conn, selection) if facets else {})
+
+
+def _as_date(value) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _snippets(conn: Connection, pks: list[int], engine_query) -> dict[int, str]:
+    """Passages around the matches for the documents of one page (only those: headlines cost)."""
+    if not pks:
+        return {}
+    if engine_query is None:
+        rows = conn.execute(select(documents.c.pk, func.substr(documents.c.text, 1, 240).label("s"))
+                            .where(documents.c.pk.in_(pks)))
+        return {r.pk: r.s + ("…" if len(r.s) == 240 else "") for r in rows}
+    if conn.dialect.name == "postgresql":
+        options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS + 11}, "
+                   f"MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, FragmentDelimiter=\" … \"")
+        headline = func.ts_headline(literal_column("'unspin'"), documents.c.text, engine_query, options)
+        rows = conn.execute(select(documents.c.pk, headline.label("s")).where(documents.c.pk.in_(pks)))
+        return {r.pk: r.s for r in rows}
+    marks = ", ".join(["?"] * len(pks))
+    rows = conn.exec_driver_sql(
+        "SELECT rowid, snippet(documents_fts, 1, ?, ?, '…', ?) FROM documents_fts "
+        f"WHERE documents_fts MATCH ? AND rowid IN ({marks})",
+        (MARK_START, MARK_END, SNIPPET_WORDS, engine_query, *pks),
+    ).all()
+    return {pk: s for pk, s in rows}
+
+
+def _facets(conn: Connection, selection: Select) -> dict[str, list[tuple[str, int]]]:
+    """Counts over all matches (not just the page): outlets, entities, techniques, months, languages."""
+    matched = selection.subquery()
+    inside = documents.c.pk.in_(select(matched.c.pk))
+    n = func.count().label("n")
+
+    month = _month(conn)
+    return {
+        "outlet": [(str(r.v), int(r.n)) for r in conn.execute(
+            select(documents.c.outlet.label("v"), n).where(inside, documents.c.outlet.is_not(None))
+            .group_by(documents.c.outlet).order_by(n.desc(), documents.c.outlet).limit(FACET_SIZE))],
+        "entity": [(str(r.v), int(r.n)) for r in conn.execute(
+            select(mentions.c.canonical.label("v"), n).join(documents, documents.c.pk == mentions.c.document)
+            .where(inside).group_by(mentions.c.canonical).order_by(n.desc(), mentions.c.canonical).limit(FACET_SIZE))],
+        "technique": [(str(r.v), int(r.n)) for r in conn.execute(
+            select(technique_counts.c.technique.label("v"), n)
+            .join(documents, documents.c.pk == technique_counts.c.document)
+            .where(inside).group_by(technique_counts.c.technique).order_by(n.desc(), technique_counts.c.technique))],
+        "month": [(str(r.v), int(r.n)) for r in conn.execute(
+            select(month.label("v"), n).where(inside, documents.c.published.is_not(None))
+            .group_by(month).order_by(month.desc()).limit(24))],
+        "language": [(str(r.v), int(r.n)) for r in conn.execute(
+            select(documents.c.language.label("v"), n).where(inside, documents.c.language.is_not(None))
+            .group_by(documents.c.language).order_by(n.desc(), documents.c.language))],
+    }

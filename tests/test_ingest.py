@@ -1,0 +1,150 @@
+"""``unspin ingest`` end to end: the real CLI, pipeline and models, into real SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from conftest import EXAMPLES, ROOT
+from unspin.store.corpus import counts
+from unspin.store.db import connect
+from unspin.store.tables import documents, failures, stories
+
+PLACES = ["Port Arlen", "Kessmouth", "Lindholm", "Varna Bay", "Oskarvik", "Tallow Cross", "Merrin", "Holtby"]
+SUBJECTS = ["dock workers", "nurses", "bus drivers", "farmers", "teachers", "miners", "students", "bakers"]
+ACTIONS = ["walked out over pay", "blocked the main road", "signed a new contract", "met the regional council",
+           "marched to the town hall", "voted on a new offer", "ended a week-long strike", "opened a food bank"]
+DETAILS = ["The council said talks would resume on Thursday.", "About 300 people took part, organisers said.",
+           "Police reported no arrests.", "The mayor called the move irresponsible.",
+           "A spokesman said the offer was final.", "Local shops closed early.",
+           "Union officials may call a second stoppage next week.", "The dispute began in the spring."]
+
+
+def article(rng: random.Random, n: int) -> dict:
+    place, subject, action = rng.choice(PLACES), rng.choice(SUBJECTS), rng.choice(ACTIONS)
+    body = [f"{subject.capitalize()} in {place} {action} on Monday, in the {n}th such protest this year."]
+    body += rng.sample(DETAILS, 4)
+    body.append(f"Residents of {place} said the case number {1000 + n} was still open.")
+    outlet = ["ledger.example", "courier.example", "gazette.example"][n % 3]
+    return {"url": f"https://{outlet}/news/{n}", "title": f"{subject.capitalize()} in {place}",
+            "published": f"2026-03-{1 + n % 27:02d}", "text": " ".join(body)}
+
+
+def write_corpus(path: Path, n: int = 24) -> Path:
+    rng = random.Random(7)
+    records = [article(rng, i) for i in range(n - 2)]
+    # a wire copy and a bad line, so that duplicates and failures are part of the comparison
+    records.append({**records[3], "url": "https://wire.example/copy-3", "text": "WIRE - " + records[3]["text"]})
+    lines = [json.dumps(r) for r in records] + ["{not json"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def ingest_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "unspin.cli", "ingest", "--no-progress", *args]
+
+
+def snapshot(db: str) -> dict:
+    """What must not differ between a clean run and a killed-and-rerun one."""
+    engine = connect(db)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(documents.c.pk, documents.c.id, documents.c.duplicate_of,
+                                       documents.c.story)).all()
+            id_of = {r.pk: r.id for r in rows}
+            groups: dict[int, set[str]] = {}
+            for r in rows:
+                groups.setdefault(r.story, set()).add(r.id)
+            return {
+                "counts": counts(engine),
+                "ids": sorted(id_of.values()),
+                "duplicates": sorted((r.id, id_of[r.duplicate_of]) for r in rows if r.duplicate_of),
+                "stories": sorted(sorted(g) for g in groups.values()),
+                "story_sizes": sorted(r.size for r in conn.execute(select(stories.c.size))),
+                "failures": sorted((r.input, r.record, r.code) for r in conn.execute(select(failures))),
+            }
+    finally:
+        engine.dispose()
+
+
+def test_ingest_stores_reports_and_is_idempotent(tmp_path, cli):
+    db = str(tmp_path / "corpus.db")
+    first = cli("ingest", "--no-progress", "--db", db, str(EXAMPLES), str(tmp_path / "missing.html"))
+    assert first.returncode == 1
+    err = first.stderr.decode()
+    assert "missing.html: [U001]" in err
+    assert "stored 2 new document(s)" in err and "1 failed" in err
+    again = cli("ingest", "--no-progress", "--db", db, str(EXAMPLES))
+    assert again.returncode == 0, again.stderr.decode()
+    assert "stored 0 new document(s)" in again.stderr.decode() and "2 already stored" in again.stderr.decode()
+    snap = snapshot(db)
+    assert snap["counts"]["documents"] == 2 and snap["counts"]["failures"] == 1
+    assert snap["failures"] == [(str(tmp_path / "missing.html"), -1, "U001")]
+
+
+def test_ingest_refuses_a_bad_database_in_one_line(tmp_path, cli):
+    result = cli("ingest", "--db", "mysql://x@y/z", str(EXAMPLES))
+    assert result.returncode == 2
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "unsupported database URL" in lines[0]
+    missing = cli("ingest", "--db", str(tmp_path / "no" / "such" / "dir.db"), str(EXAMPLES))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr.decode()
+
+
+def test_ingest_survives_sigkill_and_matches_a_clean_run(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus.jsonl")
+    clean, crashed = str(tmp_path / "clean.db"), str(tmp_path / "crashed.db")
+    done = subprocess.run(ingest_command("--db", clean, "--batch", "4", str(corpus)), cwd=ROOT,
+                          capture_output=True, timeout=600)
+    assert done.returncode == 1, done.stderr.decode()  # the bad line fails; everything else is stored
+    expected = snapshot(clean)
+    assert expected["counts"]["documents"] == 23 and expected["counts"]["duplicates"] == 1
+
+    victim = subprocess.Popen(ingest_command("--db", crashed, "--batch", "4", str(corpus)), cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stored_when_killed = None
+    deadline = time.monotonic() + 600
+    try:
+        while time.monotonic() < deadline and victim.poll() is None:
+            if Path(crashed).exists():
+                try:
+                    with sqlite3.connect(f"file:{crashed}?mode=ro", uri=True, timeout=1) as probe:
+                        stored = probe.execute("SELECT count(*) FROM documents").fetchone()[0]
+                except sqlite3.OperationalError:  # not migrated yet
+                    stored = 0
+                if 4 <= stored < 20:
+                    os.kill(victim.pid, signal.SIGKILL)
+                    stored_when_killed = stored
+                    break
+            time.sleep(0.02)
+    finally:
+        if victim.poll() is None and stored_when_killed is None:
+            victim.kill()
+        victim.wait(timeout=60)
+    assert stored_when_killed is not None, "the ingest ended before it could be killed mid-way"
+    assert victim.returncode == -signal.SIGKILL
+
+    rerun = subprocess.run(ingest_command("--db", crashed, "--batch", "4", str(corpus)), cwd=ROOT,
+                           capture_output=True, timeout=600)
+    assert rerun.returncode == 1
+    assert f"{stored_when_killed} already stored" in rerun.stderr.decode()
+    assert snapshot(crashed) == expected
+
+
+def test_ingest_into_postgresql_matches_sqlite(tmp_path, postgres_db, cli):
+    corpus = write_corpus(tmp_path / "corpus.jsonl", n=10)
+    lite = str(tmp_path / "corpus.db")
+    assert cli("ingest", "--no-progress", "--db", lite, str(corpus)).returncode == 1
+    pg = cli("ingest", "--no-progress", "--db", postgres_db, str(corpus))
+    assert pg.returncode == 1, pg.stderr.decode()
+    assert snapshot(postgres_db) == snapshot(lite)
