@@ -148,3 +148,21 @@ def test_ingest_into_postgresql_matches_sqlite(tmp_path, postgres_db, cli):
     pg = cli("ingest", "--no-progress", "--db", postgres_db, str(corpus))
     assert pg.returncode == 1, pg.stderr.decode()
     assert snapshot(postgres_db) == snapshot(lite)
+
+
+def test_search_command_prints_and_pipes(tmp_path, cli):
+    db = str(tmp_path / "corpus.db")
+    assert cli("ingest", "--no-progress", "--db", db, str(EXAMPLES)).returncode == 0
+    shown = cli("search", "strike", "--db", db, "--facets")
+    assert shown.returncode == 0, shown.stderr.decode()
+    out = shown.stdout.decode()
+    assert out.startswith("2 document(s) match") and "Port strike spreads along the Baltic" in out
+    assert "entity:" in out and "Gdańsk (2)" in out
+    piped = cli("search", "strike outlet:quayside.example", "--db", db, "--json")
+    rows = [json.loads(line) for line in piped.stdout.decode().splitlines()]
+    assert [r["outlet"] for r in rows] == ["quayside.example"]
+    assert "\x02" not in rows[0]["snippet"] and "strike" in rows[0]["snippet"]
+    bad = cli("search", "NOT strike", "--db", db)
+    assert bad.returncode == 2 and "bad query" in bad.stderr.decode()
+    nothing = cli("search", "strike", "--db", str(tmp_path / "absent.db"))
+    assert nothing.returncode == 2 and not (tmp_path / "absent.db").exists()

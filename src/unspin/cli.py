@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import json
 import logging
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -276,6 +277,75 @@ def ingest(
     )
     if report.failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="The query (quote it for the shell). Syntax below.", show_default=False),
+    db: str = _DB_OPTION,
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="Results to show."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many results first (paging)."),
+    json_out: bool = typer.Option(False, "--json", help="One JSON object per result (JSON Lines), for piping."),
+    facets: bool = typer.Option(False, "--facets", help="Also count matches by outlet, entity, technique, month."),
+) -> None:
+    """Full-text search of the corpus, ranked (bm25 on SQLite, ts_rank_cd on PostgreSQL).
+
+    Syntax: words (stemmed, any case), "exact phrases", word* for a prefix,
+    AND / OR / NOT in capitals with parentheses (a space means AND), -word
+    to exclude; filters that apply to the whole query: outlet:DOMAIN or
+    outlet:"Site Name", entity:"Canonical Name", technique:NAME (e.g.
+    loaded, fear, name_calling), language:en, after:YYYY-MM-DD and
+    before:YYYY-MM-DD (both inclusive); -outlet:X excludes.
+
+    Examples:
+
+      unspin search '"harbour board" strike -outlet:ledger.example'
+
+      unspin search 'entity:"Ada Brennick" technique:loaded after:2026-03-01' --json | jq .id
+    """
+    from unspin.store.db import is_store
+    from unspin.store.query import QueryError
+    from unspin.store.search import MARK_END, MARK_START
+    from unspin.store.search import search as run_search
+
+    engine = _open_store(db, migrate=False)
+    if not is_store(engine):
+        err.print(f"unspin: error: {db}: no corpus here (create one with unspin ingest)", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    try:
+        with engine.connect() as conn:
+            results = run_search(conn, query, limit=limit, offset=offset, facets=facets)
+    except QueryError as exc:
+        err.print(f"unspin: error: bad query: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if json_out:
+        for hit in results.hits:
+            row = dataclasses.asdict(hit) | {"published": hit.published.isoformat() if hit.published else None}
+            row["snippet"] = hit.snippet.replace(MARK_START, "").replace(MARK_END, "")
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if facets:
+            sys.stdout.write(json.dumps({"total": results.total, "facets": results.facets}, ensure_ascii=False) + "\n")
+        return
+    from rich.text import Text
+
+    out = Console(highlight=False)
+    out.print(f"{results.total} document(s) match; showing {offset + 1 if results.hits else 0}–{offset + len(results.hits)}")
+    for hit in results.hits:
+        head = Text()
+        head.append(hit.title or "(untitled)", style="bold")
+        head.append(f"  {hit.outlet_name or hit.outlet or 'unknown outlet'}", style="cyan")
+        head.append(f"  {hit.published.isoformat() if hit.published else 'undated'}", style="dim")
+        head.append(f"  {hit.id}", style="dim")
+        out.print(head)
+        snippet = Text()
+        for i, part in enumerate(hit.snippet.replace(MARK_END, MARK_START).split(MARK_START)):
+            snippet.append(re.sub(r"\s+", " ", part), style="bold yellow" if i % 2 else "")
+        out.print(snippet)
+        out.print()
+    if facets:
+        for name, values in results.facets.items():
+            if values:
+                out.print(f"[bold]{name}[/bold]: " + ", ".join(f"{v} ({n})" for v, n in values), highlight=False, markup=True)
 
 
 # --- eval ------------------------------------------------------------------

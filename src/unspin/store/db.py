@@ -61,6 +61,8 @@ def connect(value: str = DEFAULT_DB, migrate: bool = True) -> Engine:
         path = Path(url.removeprefix("sqlite:///"))
         if path.name and not path.parent.exists():
             raise StoreError(f"{path}: its folder does not exist")
+        if not migrate and not path.exists():  # reading must never create an empty store
+            raise StoreError(f"{path}: no such corpus (create one with unspin ingest)")
     engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
