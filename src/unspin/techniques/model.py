@@ -54,6 +54,13 @@ class Decision:
     #: Runs of in-span tokens this many tokens apart (same line) are joined; shorter runs are dropped.
     span_gap: int = 0
     span_min_tokens: int = 1
+    #: Fitted on the candidates that pass their thresholds: the thresholds keep
+    #: the candidates that are right more often than their bin says, so the
+    #: confidence a reader sees is mapped once more, among reported spans only.
+    reported: Calibration | None = None
+
+    def shown_confidence(self, confidence: float) -> float:
+        return float(self.reported(confidence)) if self.reported else confidence
 
     def adjust(self, probs: np.ndarray) -> np.ndarray:
         """Technique probabilities with the prior offsets applied, renormalised per span."""
@@ -69,6 +76,7 @@ class Decision:
             "span_gap": self.span_gap,
             "span_min_tokens": self.span_min_tokens,
             "calibration": self.calibration.to_json(),
+            "reported_calibration": self.reported.to_json() if self.reported else None,
             "thresholds": {t: round(self.thresholds[t], 4) for t in TECHNIQUES},
             "offsets": {t: round(o, 4) for t, o in zip(TECHNIQUES, self.offsets)},
         }
@@ -81,6 +89,7 @@ class Decision:
             tuple(float(offsets.get(t, 0.0)) for t in TECHNIQUES),
             int(data.get("span_gap", 0)),
             int(data.get("span_min_tokens", 1)),
+            Calibration.from_json(data["reported_calibration"]) if data.get("reported_calibration") else None,
         )
 
     def spans(self, encoded) -> list[tuple[int, int, float]]:
@@ -194,7 +203,7 @@ class TechniqueModel:
         return self.decision.adjust(classify(self.net, encoded or self.encode(text), spans))
 
     def find(self, text: str, encoded=None) -> list[Found]:
-        """Technique spans with calibrated confidence, kept where it reaches the technique's threshold."""
+        """Technique spans kept where the candidate confidence reaches the technique's threshold, with the reported-span confidence."""
         from unspin.techniques.infer import classify
 
         if not text.strip():
@@ -208,7 +217,10 @@ class TechniqueModel:
             technique = TECHNIQUES[t]
             if confidence >= self.decision.thresholds[technique]:
                 start, end, _ = spans[k]
-                found.append(Found(start, end, technique, round(confidence, 4), cue_words(encoded, start, end, t)))
+                shown = self.decision.shown_confidence(confidence)
+                if shown <= 0.0:  # the reported-span map says such spans were never right on dev
+                    continue
+                found.append(Found(start, end, technique, round(shown, 4), cue_words(encoded, start, end, t)))
         return sorted(found, key=lambda f: (f.start, f.end, -f.confidence))
 
 

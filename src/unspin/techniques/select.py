@@ -7,7 +7,10 @@ The order matters and is fixed:
    those spans: a candidate is right when a dev gold span of that technique
    overlaps it;
 3. per-technique thresholds on calibrated confidence, each chosen in turn
-   to maximise end-to-end micro F1 (two sweeps, coordinate ascent).
+   to maximise end-to-end micro F1 (two sweeps, coordinate ascent);
+4. a second isotonic map fitted on the candidates that pass their
+   thresholds, since those are the confidences a reader sees: thresholds
+   keep the candidates that beat their bin, which shifts the reported ones.
 
 Before the calibration, per-technique offsets to the span head's
 log-probabilities are chosen on the gold spans to maximise TC micro-F1
@@ -188,15 +191,28 @@ def select(net, dev: list[DevArticle], log: Callable[[str], None] = print) -> tu
     confidence = calib(raw)
     thresholds = choose_thresholds(cands, confidence, gold)
     log("per-technique thresholds: " + ", ".join(f"{t} {v}" for t, v in thresholds.items()))
-    shown = np.array([p >= thresholds[c.technique] for c, p in zip(cands, confidence)])
+    shown = np.array([p >= thresholds[c.technique] for c, p in zip(cands, confidence)], dtype=bool)
+    reported = calibration.fit(confidence[shown], correct[shown]) if shown.any() else None
+    final = reported(confidence[shown]) if reported else confidence[shown]
+    # a span the second map sends to 0 is never shown (the layer drops it), so it is not scored either
+    visible = final > 0.0
+    reported_held_out = calibration.cross_fitted(confidence[shown], correct[shown], groups[shown])
     held_out = calibration.cross_fitted(raw, correct, groups)
     report = tc_report | {
         "span_threshold_si_f1": si_f1,
         "candidates": len(cands),
+        "reported": int(visible.sum()),
         "ece_all_candidates": calibration.expected_calibration_error(confidence, correct),
-        "ece_reported_spans": calibration.expected_calibration_error(confidence[shown], correct[shown]),
         "ece_cross_fitted": calibration.expected_calibration_error(held_out, correct),
-        "reliability_reported_spans": calibration.reliability(confidence[shown], correct[shown]),
+        "ece_reported_before_second_map": calibration.expected_calibration_error(confidence[shown], correct[shown]),
+        "hidden_by_second_map": int((~visible).sum()),
+        "ece_reported_spans": calibration.expected_calibration_error(final[visible], correct[shown][visible]),
+        "ece_reported_cross_fitted": calibration.expected_calibration_error(reported_held_out, correct[shown]),
+        "reliability_reported_spans": calibration.reliability(final[visible], correct[shown][visible]),
+        "reliability_reported_cross_fitted": calibration.reliability(reported_held_out, correct[shown]),
         "reliability_all_candidates": calibration.reliability(confidence, correct),
     }
-    return Decision(threshold, calib, thresholds, tuple(map(float, offsets)), gap, min_tokens), report
+    log(f"calibration: ECE {report['ece_reported_spans']:.4f} over {report['reported']} reported spans "
+        f"({report['ece_reported_cross_fitted']:.4f} cross-fitted by article)")
+    decision = Decision(threshold, calib, thresholds, tuple(map(float, offsets)), gap, min_tokens, reported)
+    return decision, report
