@@ -94,3 +94,16 @@ def upgrade(engine: Engine) -> None:
 
 def is_store(engine: Engine) -> bool:
     return inspect(engine).has_table("documents")
+
+
+def optimize(engine: Engine) -> None:
+    """Refresh the planner's statistics after a write: without them SQLite may drive a full-text
+    query from a filter's index (say ``language:en``, which every document matches) and run the
+    match once per row. PostgreSQL's autovacuum does this on its own."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA optimize=0x10002" if _first_optimize(conn) else "PRAGMA optimize")
+
+
+def _first_optimize(conn) -> bool:
+    return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").scalar_one() == 0

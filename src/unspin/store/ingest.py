@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from unspin.document import Document
 from unspin.errors import E, Failure
 from unspin.store.corpus import stored_ids, write_batch
+from unspin.store.db import optimize
 
 #: Documents per transaction: small enough that a crash loses little work, large enough to amortise commits.
 BATCH = 20
@@ -88,5 +89,7 @@ def ingest(
         if len(pending) + len(failed) >= batch:
             flush()
     flush()
+    if report.stored:
+        optimize(engine)
     report.seconds = time.monotonic() - started
     return report

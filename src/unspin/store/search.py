@@ -18,7 +18,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, exists, func, literal_column, not_, or_, select, text
+from sqlalchemy import Connection, and_, func, literal_column, not_, or_, select, text, union_all
 from sqlalchemy.sql import ColumnElement, Select
 
 from unspin.analyze.technique_definitions import DISPLAY_NAMES
@@ -85,24 +85,25 @@ def _date(value: str) -> datetime.date:
 
 
 def filter_clause(f: Filter) -> ColumnElement[bool]:
-    """One filter as a condition on ``documents`` that is never NULL, so that negation is exact."""
+    """One filter as an indexable condition on ``documents``; negation keeps documents that lack the field."""
     value = f.value.strip()
     d = documents.c
     if f.name == "outlet":
         domain = value.casefold().removeprefix("www.")
-        named = select(outlets.c.domain).where(func.lower(outlets.c.name) == value.casefold())
-        clause = or_(func.coalesce(d.outlet, "") == domain, func.coalesce(d.outlet, "").in_(named))
-    elif f.name == "entity":
-        clause = exists().where(
-            mentions.c.document == d.pk,
-            or_(mentions.c.canonical == value, func.lower(mentions.c.canonical) == value.casefold()),
+        named = select(outlets.c.domain).where(or_(outlets.c.domain == domain, func.lower(outlets.c.name) == value.lower()))
+        return or_(d.outlet.is_(None), d.outlet.not_in(named)) if f.negated else d.outlet.in_(named)
+    if f.name == "entity":
+        # SQLite's lower() folds ASCII only, so the exact spelling is tried as well
+        named = select(mentions.c.document).where(
+            or_(func.lower(mentions.c.canonical) == value.lower(), mentions.c.canonical == value)
         )
+        clause = d.pk.in_(named)
     elif f.name == "technique":
-        clause = exists().where(
-            technique_counts.c.document == d.pk, technique_counts.c.technique.in_(techniques_named(value))
-        )
+        clause = d.pk.in_(select(technique_counts.c.document).where(
+            technique_counts.c.technique.in_(techniques_named(value))
+        ))
     elif f.name == "language":
-        clause = func.coalesce(d.language, "") == value.casefold()
+        return or_(d.language.is_(None), d.language != value.casefold()) if f.negated else d.language == value.casefold()
     elif f.name == "after":
         clause = and_(d.published.is_not(None), d.published >= _date(value))
     elif f.name == "before":
@@ -194,27 +195,39 @@ def _snippets(conn: Connection, pks: list[int], engine_query) -> dict[int, str]:
 
 
 def _facets(conn: Connection, selection: Select) -> dict[str, list[tuple[str, int]]]:
-    """Counts over all matches (not just the page): outlets, entities, techniques, months, languages."""
-    matched = selection.subquery()
-    inside = documents.c.pk.in_(select(matched.c.pk))
-    n = func.count().label("n")
+    """Counts over all matches (not just the page): outlets, entities, techniques, months, languages.
 
+    One statement: the matches are a CTE that both engines materialise once
+    (it is used five times), so the full-text match runs once, not per facet.
+    """
+    matched = selection.cte("matched")
+    n = func.count().label("n")
     month = _month(conn)
-    return {
-        "outlet": [(str(r.v), int(r.n)) for r in conn.execute(
-            select(documents.c.outlet.label("v"), n).where(inside, documents.c.outlet.is_not(None))
-            .group_by(documents.c.outlet).order_by(n.desc(), documents.c.outlet).limit(FACET_SIZE))],
-        "entity": [(str(r.v), int(r.n)) for r in conn.execute(
-            select(mentions.c.canonical.label("v"), n).join(documents, documents.c.pk == mentions.c.document)
-            .where(inside).group_by(mentions.c.canonical).order_by(n.desc(), mentions.c.canonical).limit(FACET_SIZE))],
-        "technique": [(str(r.v), int(r.n)) for r in conn.execute(
-            select(technique_counts.c.technique.label("v"), n)
-            .join(documents, documents.c.pk == technique_counts.c.document)
-            .where(inside).group_by(technique_counts.c.technique).order_by(n.desc(), technique_counts.c.technique))],
-        "month": [(str(r.v), int(r.n)) for r in conn.execute(
-            select(month.label("v"), n).where(inside, documents.c.published.is_not(None))
-            .group_by(month).order_by(month.desc()).limit(24))],
-        "language": [(str(r.v), int(r.n)) for r in conn.execute(
-            select(documents.c.language.label("v"), n).where(inside, documents.c.language.is_not(None))
-            .group_by(documents.c.language).order_by(n.desc(), documents.c.language))],
-    }
+
+    def facet(name: str, column, table, key, order, limit: int | None = FACET_SIZE):
+        # matched LEFT JOIN table, with the NULL test in HAVING: the matches drive the join. With an inner
+        # join (or the test in WHERE, which SQLite turns into one) SQLite scans the whole table by its
+        # group-by index and probes the matches: as slow for 10 matches as for all of them.
+        query = (
+            select(literal_column(f"'{name}'").label("facet"), column.label("v"), n)
+            .select_from(matched.outerjoin(table, key == matched.c.pk))
+            .group_by(column).having(column.is_not(None)).order_by(*order)
+        )
+        return select((query.limit(limit) if limit else query).subquery())
+
+    docs = documents.c
+    parts = [
+        facet("outlet", docs.outlet, documents, docs.pk, (n.desc(), docs.outlet)),
+        facet("entity", mentions.c.canonical, mentions, mentions.c.document, (n.desc(), mentions.c.canonical)),
+        facet("technique", technique_counts.c.technique, technique_counts, technique_counts.c.document,
+              (n.desc(), technique_counts.c.technique), None),
+        facet("month", month, documents, docs.pk, (month.desc(),), 24),
+        facet("language", docs.language, documents, docs.pk, (n.desc(), docs.language), None),
+    ]
+    out: dict[str, list[tuple[str, int]]] = {name: [] for name in ("outlet", "entity", "technique", "month", "language")}
+    for row in conn.execute(union_all(*parts)):
+        out[row.facet].append((str(row.v), int(row.n)))
+    for name in ("outlet", "entity", "technique", "language"):  # a union keeps no order
+        out[name].sort(key=lambda item: (-item[1], item[0]))
+    out["month"].sort(reverse=True)
+    return out

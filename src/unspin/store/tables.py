@@ -28,6 +28,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 
 metadata = MetaData()
@@ -83,6 +85,8 @@ mentions = Table(
     Column("label", String(32), primary_key=True),
     Column("count", Integer, nullable=False),
     Index("ix_mentions_canonical", "canonical"),
+    # entity: filters compare without case
+    Index("ix_mentions_canonical_lower", func.lower(text("canonical"))),
 )
 
 technique_counts = Table(

@@ -95,6 +95,7 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer, nullable=False),
     )
     op.create_index("ix_mentions_canonical", "mentions", ["canonical"])
+    op.create_index("ix_mentions_canonical_lower", "mentions", [sa.text("lower(canonical)")])
     op.create_table(
         "technique_counts",
         sa.Column("document", sa.Integer, sa.ForeignKey("documents.pk"), primary_key=True),
