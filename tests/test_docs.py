@@ -35,3 +35,10 @@ def test_every_techniques_option_is_documented(cli):
         assert "unspin " + " ".join(command) in README
         missing = [o for o in options(cli, *command) if o not in README]
         assert not missing, f"undocumented in README: {missing}"
+
+
+def test_every_corpus_option_is_documented(cli):
+    for command in ("ingest", "search"):
+        assert f"unspin {command} " in README
+        missing = [o for o in options(cli, command) if o not in README]
+        assert not missing, f"undocumented in README: {missing}"
