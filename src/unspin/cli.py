@@ -280,6 +280,48 @@ def ingest(
 
 
 @app.command()
+def serve(
+    db: str = _DB_OPTION,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (the default serves this machine only)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Browse, search and compare the corpus in a web browser, and serve its JSON API, read-only.
+
+    Pages: search with facets (/), articles with switchable highlights
+    (/article/ID), outlets and entities over time, stories side by side
+    across outlets (/stories). The JSON API is under /api/ (described at
+    /docs and /openapi.json), with streamed exports of any query as JSON
+    Lines, CSV or Parquet. The store is opened read-only and never
+    created or migrated; the pages run no script.
+
+    Exit status: 0 when stopped with Ctrl-C, 2 when the store cannot be opened.
+
+    Examples:
+
+      unspin serve --db corpus.db
+
+      unspin serve --db postgresql://me@localhost/news --port 8080
+    """
+    from unspin.store.db import StoreError, display_url, normalise_url
+    from unspin.web.app import create_app
+
+    try:
+        application = create_app(db)
+    except StoreError as exc:
+        err.print(f"unspin: error: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    import uvicorn
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"unspin: warning: listening on {host}: anyone who can reach it can read the whole corpus "
+                  "(there is no login)", markup=False, soft_wrap=True)
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"unspin: serving {display_url(normalise_url(db))} read-only at http://{shown}:{port}/ (Ctrl-C stops)",
+              markup=False, soft_wrap=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+
+
+@app.command()
 def search(
     query: str = typer.Argument(..., help="The query (quote it for the shell). Syntax below.", show_default=False),
     db: str = _DB_OPTION,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, func, literal_column, not_, or_, select, text, union_all
@@ -163,6 +164,26 @@ def search(conn: Connection, query: str, limit: int = 20, offset: int = 0, facet
         for r in rows
     ]
     return Results(query, total, hits, _facets(conn, selection) if facets else {})
+
+
+def ranked_pks(conn: Connection, query: str) -> Iterator[int]:
+    """Every matching document's key in the order ``search`` ranks them, streamed (for exports of any size).
+
+    The query is parsed before this returns, so a bad one raises QueryError
+    here rather than in the middle of a stream.
+    """
+    parsed = parse(query)
+    selection, rank, _ = _matching(conn, parsed.text, parsed.filters)
+    if rank is not None:
+        ordered = selection.order_by(rank.desc(), documents.c.pk)
+    else:
+        ordered = selection.order_by(documents.c.published.is_(None), documents.c.published.desc(), documents.c.pk.desc())
+
+    def stream() -> Iterator[int]:
+        for row in conn.execution_options(yield_per=1000).execute(ordered):
+            yield row.pk
+
+    return stream()
 
 
 def _as_date(value) -> datetime.date | None:

@@ -1,0 +1,215 @@
+"""The web UI in a real browser: Debian's Chromium driven by Playwright, against a real uvicorn server.
+
+The corpus is the one tests/test_web.py uses (built once per session by the
+real ingest). Screenshots go to test-artifacts/web-*.png for a person to look at.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from urllib.parse import quote
+
+import pytest
+import services
+from test_web_corpus import FERRY, HOSTILE_URL, IMG, JS_URL, QUAYSIDE, SCRIPT, ids_by_url, shared_corpus
+
+from unspin.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    return shared_corpus(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def ids(db) -> dict:
+    return ids_by_url(db)
+
+
+@pytest.fixture(scope="module")
+def server(db):
+    """``create_app`` under uvicorn on a free loopback port, in a thread; stopped after the module."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        create_app(db),
+        host="127.0.0.1",
+        port=services.free_port(),
+        log_level="warning",
+        ws="none",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{config.port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with every dialog, console message and page error it raises recorded."""
+    seen = {"dialogs": [], "console": [], "errors": []}
+
+    def on_dialog(dialog):
+        seen["dialogs"].append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("console", lambda message: seen["console"].append((message.type, message.text)))
+    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return page, seen
+
+
+def _clean(seen: dict) -> None:
+    """No script ran, and our pages caused no CSP violation or other console error."""
+    assert seen["dialogs"] == []
+    assert seen["errors"] == []
+    assert [text for kind, text in seen["console"] if kind in ("error", "warning")] == []
+
+
+def test_search_then_open_an_article(server, watched):
+    page, seen = watched
+    page.goto(server + "/")
+    page.get_by_role("searchbox").fill("strike")
+    page.get_by_role("searchbox").press("Enter")
+    page.wait_for_url("**/?q=strike")
+    hits = page.locator("li.hit")
+    assert hits.count() >= 4
+    assert page.locator("li.hit mark.hit").first.inner_text().lower() == "strike"
+    page.screenshot(path=str(services.artifact_path("web-search.png")), full_page=True)
+    page.get_by_role("link", name="The Quayside Ledger").first.wait_for()
+    page.locator("li.hit h2 a", has_text="Port strike spreads along the Baltic").first.click()
+    page.wait_for_url("**/article/*")
+    assert page.locator("h1").inner_text().startswith("Port strike spreads along the Baltic")
+    assert page.locator(".article-text mark").count() > 0
+    page.screenshot(path=str(services.artifact_path("web-article.png")), full_page=True)
+    _clean(seen)
+
+
+def test_facet_link_refines_the_search(server, watched):
+    page, seen = watched
+    page.goto(server + "/?q=strike")
+    before = page.locator("li.hit").count()
+    page.locator(".facets a", has_text="The Quayside Ledger").click()
+    page.wait_for_url("**outlet%3Aquayside.example**")
+    assert page.get_by_role("searchbox").input_value() == "strike outlet:quayside.example"
+    assert 0 < page.locator("li.hit").count() < before
+    _clean(seen)
+
+
+def test_switching_a_layer_off_removes_its_highlight(server, watched, ids):
+    page, seen = watched
+    page.goto(f"{server}/article/{ids[FERRY]}")
+    entity = page.locator(".article-text mark.l-entities").first
+    technique = page.locator(".article-text mark.l-techniques").first
+
+    def style(locator, prop: str) -> str:
+        return locator.evaluate(f"e => getComputedStyle(e).{prop}")
+
+    assert style(entity, "borderBottomStyle") == "solid"
+    assert style(technique, "boxShadow") != "none"
+    assert "title" in entity.evaluate("e => e.getAttributeNames()")
+    assert "Loaded language" in technique.get_attribute("title")
+    page.locator("label[for=tg-entities]").click()
+    assert not page.locator("#tg-entities").is_checked()
+    assert style(entity, "borderBottomStyle") == "none"
+    page.locator("label[for=tg-techniques]").click()
+    assert style(technique, "boxShadow") == "none"
+    page.screenshot(path=str(services.artifact_path("web-article-layers-off.png")), full_page=True)
+    page.locator("label[for=tg-entities]").click()
+    assert style(entity, "borderBottomStyle") == "solid"
+    _clean(seen)
+
+
+def test_story_comparison_side_by_side(server, watched):
+    page, seen = watched
+    page.goto(server + "/stories")
+    page.locator("table.list a", has_text="Port strike spreads along the Baltic").first.click()
+    page.wait_for_url("**/story/*")
+    table = page.locator("table.compare")
+    assert table.is_visible()
+    columns = page.locator("th.col-head")
+    assert columns.count() >= 2
+    outlets = columns.locator(".outlet").all_inner_texts()
+    assert any("QUAYSIDE LEDGER" in o.upper() for o in outlets)
+    # the columns sit side by side, left to right
+    boxes = [columns.nth(i).bounding_box() for i in range(columns.count())]
+    assert all(a["x"] < b["x"] for a, b in zip(boxes, boxes[1:]))
+    assert page.get_by_text(
+        "Port strike spreads along the Baltic coast"
+    ).is_visible()  # the copy, under its original
+    page.screenshot(path=str(services.artifact_path("web-story.png")), full_page=True)
+    _clean(seen)
+
+
+def test_outlet_page_with_its_chart(server, watched):
+    page, seen = watched
+    page.goto(server + "/outlets")
+    page.get_by_role("link", name="Coastal Courier").click()
+    page.wait_for_url("**/outlet/coastalcourier.example")
+    chart = page.locator("figure.chart svg")
+    assert chart.is_visible()
+    assert chart.bounding_box()["width"] > 400
+    assert page.locator("figure.chart rect.bar").count() == 3
+    assert page.get_by_text("Technique mix").is_visible()
+    page.screenshot(path=str(services.artifact_path("web-outlet.png")), full_page=True)
+    page.goto(f"{server}/entity/{quote('Marta Kowalczyk')}")
+    assert page.locator("figure.chart svg").is_visible()
+    page.screenshot(path=str(services.artifact_path("web-entity.png")), full_page=True)
+    _clean(seen)
+
+
+def test_hostile_pages_run_no_script_and_show_the_markup_as_text(server, watched, ids):
+    page, seen = watched
+    page.goto(f"{server}/article/{ids[JS_URL]}")
+    assert SCRIPT in page.locator("h1").inner_text()
+    body = page.locator(".article-text").inner_text()
+    assert SCRIPT in body and IMG in body
+    assert page.get_by_text(SCRIPT).first.is_visible()
+    assert page.locator("img").count() == 0 and page.locator("script").count() == 0
+    assert page.locator("a[href^='javascript' i]").count() == 0
+    page.screenshot(path=str(services.artifact_path("web-hostile-article.png")), full_page=True)
+    page.goto(f"{server}/?q=harbour")
+    assert page.locator("li.hit h2", has_text=SCRIPT).count() == 1
+    page.screenshot(path=str(services.artifact_path("web-hostile-search.png")), full_page=True)
+    page.goto(f"{server}/article/{ids[HOSTILE_URL]}")
+    link = page.locator("a.external")
+    assert link.get_attribute("href") == 'https://evil.example/quotas?x="><script>alert(1)</script>'
+    assert link.get_attribute("rel") == "noopener noreferrer nofollow"
+    page.goto(f"{server}/outlet/evil.example")
+    assert "<b>Evil</b>" in page.locator("h1").inner_text()
+    page.wait_for_timeout(300)  # room for a late onerror or dialog, were there one
+    _clean(seen)
+
+
+def test_every_kind_of_page_loads_without_a_console_error(server, watched, ids, db):
+    page, seen = watched
+    paths = [
+        "/",
+        "/?q=port",
+        "/?q=%22unclosed",
+        "/stories",
+        "/stories?show=all",
+        "/outlets",
+        "/docs",
+        f"/article/{ids[QUAYSIDE]}",
+        f"/article/{ids[None]}",
+        f"/entity/{quote('Gdańsk')}",
+        "/outlet/quayside.example",
+    ]
+    for path in paths:
+        response = page.goto(server + path)
+        assert response.status in (200, 400), path
+        assert page.evaluate("document.styleSheets.length") == 1  # app.css loaded, nothing else
+    response = page.goto(server + "/article/nope")
+    assert response.status == 404 and page.get_by_text("Not found").first.is_visible()
+    _clean({**seen, "console": [c for c in seen["console"] if "404" not in c[1] and "400" not in c[1]]})
