@@ -163,19 +163,25 @@ def bulk_load(engine, n: int, chunk: int = 2000) -> float:
     return time.perf_counter() - started
 
 
-def latencies(engine, repeat: int, facets: bool) -> list[float]:
+def latencies(engine, repeat: int, facets: bool) -> tuple[list[float], dict[str, tuple[int, float]]]:
+    """All timings, and per query: (matches, median seconds)."""
     from unspin.store.search import search
 
-    out = []
+    out, per_query = [], {}
     with engine.connect() as conn:
         for query in QUERIES:  # warm-up: first touch of each index page
             search(conn, query, facets=facets)
+        times: dict[str, list[float]] = {q: [] for q in QUERIES}
         for _ in range(repeat):
             for query in QUERIES:
                 started = time.perf_counter()
-                search(conn, query, limit=20, facets=facets)
-                out.append(time.perf_counter() - started)
-    return out
+                found = search(conn, query, limit=20, facets=facets)
+                times[query].append(time.perf_counter() - started)
+                per_query[query] = (found.total, 0.0)
+        for query, spent in times.items():
+            out.extend(spent)
+            per_query[query] = (per_query[query][0], statistics.median(spent))
+    return out, per_query
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -197,9 +203,10 @@ def search_bench(n: int, repeat: int) -> dict:
             for name, make in engines.items():
                 engine = make()
                 load = bulk_load(engine, n)
-                plain = latencies(engine, repeat, facets=False)
-                faceted = latencies(engine, repeat, facets=True)
-                results[name] = {"load_seconds": load, "plain": plain, "faceted": faceted}
+                plain, plain_each = latencies(engine, repeat, facets=False)
+                faceted, faceted_each = latencies(engine, repeat, facets=True)
+                results[name] = {"load_seconds": load, "plain": plain, "faceted": faceted,
+                                 "each": {q: (plain_each[q][0], plain_each[q][1], faceted_each[q][1]) for q in QUERIES}}
                 engine.dispose()
     return results
 
@@ -218,34 +225,42 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=100_000, help="generated documents for search latency")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "store.md")
+    parser.add_argument("--search-only", action="store_true", help="skip the ingest comparison")
     args = parser.parse_args()
     if not args.articles.is_dir():
         print(f"bench: {args.articles} is absent: give --articles DIR (PTC's dev articles sit in ../shared)",
               file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as tmp:
-        overhead = paired_passes(ingest_sides(Path(tmp)), load_texts(args.articles), args.repeat,
-                                 reference="analyze", measured="ingest")
+    overhead = None
+    if not args.search_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            overhead = paired_passes(ingest_sides(Path(tmp)), load_texts(args.articles), args.repeat,
+                                     reference="analyze", measured="ingest")
     searched = search_bench(args.documents, args.repeat)
-    n = overhead["articles"]
     lines = [
         f"# Store benchmark ({time.strftime('%Y-%m-%d')}, {platform.machine()}, Python {platform.python_version()})",
         "",
-        "## Ingest: what storing adds to analysis",
-        "",
-        f"{n} articles from `{args.articles}` read as plain text, whole pipeline (techniques included); "
-        f"{args.repeat} passes per side, alternating; the pass nearest the median ratio is shown.",
-        "",
-        "| side | documents/s | seconds |",
-        "|---|---:|---:|",
-        f"| `analyze --format jsonl` (read, analyse, serialize) | {n / overhead['seconds']['analyze']:.2f} | "
-        f"{overhead['seconds']['analyze']:.2f} |",
-        f"| `ingest` into SQLite (the same, then stored in batches of 20) | {n / overhead['seconds']['ingest']:.2f} | "
-        f"{overhead['seconds']['ingest']:.2f} |",
-        "",
-        f"storing costs {overhead['ratio'] - 1:+.1%} on top of analysis (target: under +25%; per pass: "
-        f"{', '.join(f'{r - 1:+.1%}' for r in overhead['ratios'])})",
-        "",
+    ]
+    if overhead:
+        n = overhead["articles"]
+        lines += [
+            "## Ingest: what storing adds to analysis",
+            "",
+            f"{n} articles from `{args.articles}` read as plain text, whole pipeline (techniques included); "
+            f"{args.repeat} passes per side, alternating; the pass nearest the median ratio is shown.",
+            "",
+            "| side | documents/s | seconds |",
+            "|---|---:|---:|",
+            f"| `analyze --format jsonl` (read, analyse, serialize) | {n / overhead['seconds']['analyze']:.2f} | "
+            f"{overhead['seconds']['analyze']:.2f} |",
+            f"| `ingest` into SQLite (the same, then stored in batches of 20) | "
+            f"{n / overhead['seconds']['ingest']:.2f} | {overhead['seconds']['ingest']:.2f} |",
+            "",
+            f"storing costs {overhead['ratio'] - 1:+.1%} on top of analysis (target: under +25%; per pass: "
+            f"{', '.join(f'{r - 1:+.1%}' for r in overhead['ratios'])})",
+            "",
+        ]
+    lines += [
         f"## Search latency over {args.documents:,} generated documents",
         "",
         f"{len(QUERIES)} queries × {args.repeat} rounds per engine after one warm-up round; first page of 20 "
@@ -261,13 +276,19 @@ def main() -> int:
             f"{1000 * percentile(r['plain'], 95):.1f} | {1000 * percentile(r['faceted'], 50):.1f} | "
             f"{1000 * percentile(r['faceted'], 95):.1f} |"
         )
+    lines += ["", "Median per query (ms), plain / with facets:", "",
+              "| query | matches | " + " | ".join(searched) + " |", "|---|---:|" + "---:|" * len(searched)]
+    for q in QUERIES:
+        first = next(iter(searched.values()))["each"][q][0]
+        cells = [f"{1000 * r['each'][q][1]:.0f} / {1000 * r['each'][q][2]:.0f}" for r in searched.values()]
+        lines.append(f"| `{q}` | {first:,} | " + " | ".join(cells) + " |")
     if "PostgreSQL" not in searched:
         lines.append("\nPostgreSQL: not measured (no server binaries; `make test` installs them).")
     report = "\n".join(lines) + "\n"
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report)
-    return 0 if overhead["ratio"] < 1.25 else 1
+    return 0 if overhead is None or overhead["ratio"] < 1.25 else 1
 
 
 if __name__ == "__main__":

@@ -50,6 +50,19 @@ def write_corpus(path: Path, n: int = 24) -> Path:
     return path
 
 
+def children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
 def ingest_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "unspin.cli", "ingest", "--no-progress", *args]
 
@@ -110,7 +123,7 @@ def test_ingest_survives_sigkill_and_matches_a_clean_run(tmp_path):
     expected = snapshot(clean)
     assert expected["counts"]["documents"] == 23 and expected["counts"]["duplicates"] == 1
 
-    victim = subprocess.Popen(ingest_command("--db", crashed, "--batch", "4", str(corpus)), cwd=ROOT,
+    victim = subprocess.Popen(ingest_command("--db", crashed, "--batch", "4", "--jobs", "2", str(corpus)), cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stored_when_killed = None
     deadline = time.monotonic() + 600
@@ -123,6 +136,7 @@ def test_ingest_survives_sigkill_and_matches_a_clean_run(tmp_path):
                 except sqlite3.OperationalError:  # not migrated yet
                     stored = 0
                 if 4 <= stored < 20:
+                    workers = children(victim.pid)
                     os.kill(victim.pid, signal.SIGKILL)
                     stored_when_killed = stored
                     break
@@ -133,6 +147,11 @@ def test_ingest_survives_sigkill_and_matches_a_clean_run(tmp_path):
         victim.wait(timeout=60)
     assert stored_when_killed is not None, "the ingest ended before it could be killed mid-way"
     assert victim.returncode == -signal.SIGKILL
+    assert workers, "the ingest ran no worker processes"
+    gone_by = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < gone_by:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "workers outlived the killed ingest"
 
     rerun = subprocess.run(ingest_command("--db", crashed, "--batch", "4", str(corpus)), cwd=ROOT,
                            capture_output=True, timeout=600)

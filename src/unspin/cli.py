@@ -70,24 +70,33 @@ def main(
 
 
 def analyze_paths(
-    paths: List[str], input_format: str | None = None, published: str | None = None
+    paths: List[str], input_format: str | None = None, published: str | None = None, jobs: int = 1
 ) -> Iterator[Document | Failure]:
     """Read every input and run the pipeline over each Document (the API behind ``analyze``).
 
     ``published`` is the publication date to assume where a page gives none;
-    relative dates resolve against it.
+    relative dates resolve against it. ``jobs`` worker processes share the
+    analysis; the output order is the input order whatever their number.
     """
-    from unspin.analyze import build, run
+    from unspin.analyze.parallel import analyse
     from unspin.ingest import read_inputs
+    from unspin.store.ingest import assume_published
 
-    components = build()
-    for item in read_inputs(paths, input_format):
-        if isinstance(item, Failure):
-            yield item
-            continue
-        if published:
-            item.meta = dataclasses.replace(item.meta, extra={**item.meta.extra, "published_override": published})
-        yield run(item, components)
+    items = (i if isinstance(i, Failure) else assume_published(i, published) for i in read_inputs(paths, input_format))
+    yield from analyse(items, jobs)
+
+
+_JOBS_OPTION = typer.Option(
+    None, "--jobs", "-j", min=1, show_default="the number of cores",
+    help="Worker processes for the analysis, each loading the models once; the output is the same, "
+    "in the same order, whatever the number.",
+)
+
+
+def _jobs(value: Optional[int]) -> int:
+    from unspin.analyze.parallel import default_jobs
+
+    return value or default_jobs()
 
 
 def _iso_date(value: Optional[str]) -> Optional[str]:
@@ -123,6 +132,7 @@ def analyze(
         help="Publication date to assume where a page gives none; relative dates ('last Monday') "
         "resolve against it. Without either, the date is inferred from the text and marked so.",
     ),
+    jobs: Optional[int] = _JOBS_OPTION,
 ) -> None:
     """Read articles, separate page furniture, run the pipeline and report.
 
@@ -147,7 +157,7 @@ def analyze(
     try:
         with _progress(show) as bar:
             task = bar.add_task("reading", total=None)
-            for item in analyze_paths(paths, fmt, published):
+            for item in analyze_paths(paths, fmt, published, _jobs(jobs)):
                 bar.advance(task)
                 if isinstance(item, Failure):
                     failures.append(item)
@@ -226,6 +236,7 @@ def ingest(
         help="Publication date to assume where a page gives none (as for analyze).",
     ),
     batch: int = typer.Option(20, "--batch", min=1, help="Documents per transaction."),
+    jobs: Optional[int] = _JOBS_OPTION,
     progress: Optional[bool] = typer.Option(
         None, "--progress/--no-progress", help="Progress bar on standard error (default: when it is a terminal)."
     ),
@@ -264,7 +275,7 @@ def ingest(
                 f"ingesting: {seen['analysed']} new, {seen['already']} already stored, {seen['failed']} failed"
             ))
 
-        report = run_ingest(engine, read_inputs(paths, fmt), published, batch, advance)
+        report = run_ingest(engine, read_inputs(paths, fmt), published, batch, advance, _jobs(jobs))
     for f in report.failures:
         err.print(f"unspin: error: {f.line()}", markup=False, soft_wrap=True)
     total = counts(engine)

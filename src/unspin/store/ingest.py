@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from unspin.document import Document
-from unspin.errors import E, Failure
+from unspin.errors import Failure
 from unspin.store.corpus import stored_ids, write_batch
 from unspin.store.db import optimize
 
@@ -46,11 +46,15 @@ def ingest(
     published: str | None = None,
     batch: int = BATCH,
     advance: Callable[[str], None] = lambda _state: None,
+    jobs: int = 1,
 ) -> IngestReport:
-    """Analyse and store every new Document of ``items``; ``advance`` hears "analysed", "already" or "failed"."""
-    from unspin.analyze import build, run
+    """Analyse and store every new Document of ``items``; ``advance`` hears "analysed", "already" or "failed".
 
-    components = build()
+    With ``jobs`` > 1 the analysis runs in that many worker processes; what
+    is stored, and in which order, is the same as with one.
+    """
+    from unspin.analyze.parallel import analyse
+
     report = IngestReport()
     started = time.monotonic()
     pending: list[Document] = []
@@ -70,22 +74,24 @@ def ingest(
         pending.clear()
         failed.clear()
 
-    for item in items:
+    def new_only(stream: Iterable[Document | Failure]) -> Iterator[Document | Failure]:
+        for item in stream:
+            if isinstance(item, Failure):
+                yield item
+            elif item.id in queued or stored_ids(engine, [item.id]):
+                report.already += 1
+                advance("already")
+            else:
+                queued.add(item.id)
+                yield assume_published(item, published)
+
+    for item in analyse(new_only(items), jobs):
         if isinstance(item, Failure):
             failed.append(item)
             advance("failed")
-        elif item.id in queued or stored_ids(engine, [item.id]):
-            report.already += 1
-            advance("already")
         else:
-            try:
-                pending.append(run(assume_published(item, published), components))
-                queued.add(item.id)
-                advance("analysed")
-            except Exception as exc:  # a component choking on one page must not stop the batch
-                reason = f"analysis failed: {type(exc).__name__}: {exc}".splitlines()[0][:300]
-                failed.append(Failure(item.source.name, E.ANALYSIS.value, reason, item.source.record))
-                advance("failed")
+            pending.append(item)
+            advance("analysed")
         if len(pending) + len(failed) >= batch:
             flush()
     flush()
