@@ -34,10 +34,12 @@ demo: $(STAMP)
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench_read.py
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_techniques.py
+	$(BIN)/python bench/bench_dedup.py
+	$(BIN)/python bench/bench_store.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache examples-report.html
