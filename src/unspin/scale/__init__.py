@@ -1,0 +1,1 @@
+"""Running unspin past one machine: the Spark job (``unspin[spark]``; the core package never imports pyspark)."""

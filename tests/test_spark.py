@@ -1,0 +1,127 @@
+"""The Spark job for real: pyspark in local mode, one session for the group, a WARC.gz written here."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sys
+
+import pytest
+from test_bad_input import GOOD_HTML
+from test_readers import write_warc
+
+from conftest import EXAMPLES
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed: make test installs unspin[spark]")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("no Java: make test installs openjdk-17-jre-headless")
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        # local[2,2]: two cores, and a failed task is tried once more (the retry test needs it)
+        SparkSession.builder.master("local[2,2]").appName("unspin-tests")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def crawl(path):
+    """Two HTML pages, a PNG, the first page again, and a last record cut short."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    write_warc(path, [
+        ("https://a.example/reservoir", "text/html; charset=utf-8", GOOD_HTML.encode()),
+        ("https://a.example/logo.png", "image/png", b"\x89PNG\r\n\x1a\n"),
+        ("https://b.example/reservoir-2", "text/html; charset=utf-8",
+         GOOD_HTML.replace("Reservoir", "Upper reservoir").encode()),
+        ("https://a.example/reservoir", "text/html; charset=utf-8", GOOD_HTML.encode()),
+    ])
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record("https://c.example/cut", "response",
+                                                  payload=io.BytesIO(GOOD_HTML.encode()), http_headers=headers))
+    with open(path, "ab") as fh:
+        fh.write(buf.getvalue()[:-150])
+    return path
+
+
+def test_warc_to_parquet_matches_analyze(spark, tmp_path, cli):
+    from unspin.scale.spark import LAYERS, run
+
+    warc = str(crawl(tmp_path / "crawl.warc.gz"))
+    page = str(EXAMPLES / "harbour-strike.html")
+    out = str(tmp_path / "out")
+    written = run(spark, [warc, page], out)
+    assert set(LAYERS) | {"documents", "failures"} <= set(written)
+
+    docs = {r["id"]: r for r in (row.asDict() for row in spark.read.parquet(f"{out}/documents").collect())}
+    assert sorted(r["url"] for r in docs.values()) == [
+        "https://a.example/reservoir", "https://b.example/reservoir-2",
+        "https://quayside.example/2026/11/15/port-strike-baltic",
+    ]  # the duplicate once, no PNG, not the cut record
+    assert {r["outlet"] for r in docs.values()} == {"a.example", "b.example", "quayside.example"}
+
+    failures = [r.asDict() for r in spark.read.parquet(f"{out}/failures").collect()]
+    assert [(f["input"], f["code"]) for f in failures] == [(warc, "U007")]
+    assert "truncated" in failures[0]["reason"] and failures[0]["record"] > 0
+
+    expected = cli("analyze", "--no-progress", "--format", "jsonl", warc, page, timeout=600)
+    assert expected.returncode == 1  # the cut record
+    by_id = {}
+    for line in expected.stdout.decode().splitlines():
+        by_id.setdefault(json.loads(line)["id"], json.loads(line))
+    assert {i: json.loads(r["document"]) for i, r in docs.items()} == by_id
+
+    entities = [r.asDict() for r in spark.read.parquet(f"{out}/entities").collect()]
+    assert {e["document_id"] for e in entities} <= set(docs)
+    for e in entities:
+        text = by_id[e["document_id"]]["text"]
+        assert text[e["start"] : e["end"]] == e["text"]
+    assert written["entities"] == len(entities) > 0
+
+    again = run(spark, [warc, page], out)  # a rerun overwrites: no row appears twice
+    assert again == written
+
+
+def failing_once(marker_dir: str):
+    """The job's partition function, except that each partition's first attempt dies mid-way."""
+    from pathlib import Path
+
+    from unspin.scale.spark import analyse_inputs
+
+    def analyse(refs):
+        refs = list(refs)
+        marker = Path(marker_dir) / (str(abs(hash(tuple(refs)))) + ".failed")
+        if not marker.exists():
+            marker.touch()
+            next(iter(analyse_inputs(refs)), None)  # some work done, then the worker fails
+            raise RuntimeError("injected worker failure")
+        yield from analyse_inputs(refs)
+
+    return analyse
+
+
+def test_a_failed_task_is_retried_and_the_job_completes(spark, tmp_path):
+    from unspin.scale.spark import run
+
+    pages = []
+    for i in range(4):
+        path = tmp_path / f"page{i}.html"
+        path.write_text(GOOD_HTML.replace("this week", f"in week {i + 1}"), encoding="utf-8")
+        pages.append(str(path))
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    written = run(spark, pages, str(tmp_path / "out"), partitions=2, analyse=failing_once(str(markers)))
+    assert len(list(markers.iterdir())) == 2  # both partitions failed once
+    assert written["documents"] == 4 and written["failures"] == 0
