@@ -471,7 +471,7 @@ def test_api_outlets_entities_stories_shapes(client, db):
     ):
         assert key in profile
     entity = client.get(f"/api/entities/{quote('Gdańsk')}").json()
-    assert entity["canonical"] == "Gdańsk" and entity["documents"] >= 3 and "figures" in entity
+    assert entity["canonical"] == "Gdańsk" and entity["documents"] >= 3 and "technique_density" in entity
     stories = client.get("/api/stories").json()
     pk = _story_of(db, QUAYSIDE)
     assert pk in {s["pk"] for s in stories}

@@ -32,7 +32,7 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _analysed(doc: Document, components) -> Document | Failure:
+def analysed(doc: Document, components) -> Document | Failure:
     from unspin.analyze import run
 
     try:
@@ -66,7 +66,7 @@ def _start_worker(threads: int) -> None:
 
 
 def _work(data: dict) -> dict | Failure:
-    result = _analysed(Document.from_json(data), _components)
+    result = analysed(Document.from_json(data), _components)
     return result if isinstance(result, Failure) else result.to_json()
 
 
@@ -89,7 +89,7 @@ def _in_process(items: Iterator[Document | Failure]) -> Iterator[Document | Fail
             yield item
             continue
         components = components or build()
-        yield _analysed(item, components)
+        yield analysed(item, components)
 
 
 def _in_workers(items: Iterator[Document | Failure], jobs: int) -> Iterator[Document | Failure]:

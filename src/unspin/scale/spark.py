@@ -52,7 +52,7 @@ def _outlet(doc: Document) -> str | None:
 
 def analyse_inputs(refs: Iterable[str]) -> Iterator[tuple]:
     """Rows (kind, id, url, outlet, published, language, title, json, input, record, code, reason) per result."""
-    from unspin.analyze.parallel import _analysed
+    from unspin.analyze.parallel import analysed
     from unspin.ingest import read_inputs
     from unspin.scale.inputs import local_copy
 
@@ -61,7 +61,7 @@ def analyse_inputs(refs: Iterable[str]) -> Iterator[tuple]:
             with local_copy(ref) as path:
                 for item in read_inputs([path]):
                     if isinstance(item, Document):
-                        item = _analysed(item, _pipeline())
+                        item = analysed(item, _pipeline())
                     if isinstance(item, Failure):
                         yield ("failure", None, None, None, None, None, None, None,
                                ref, item.record, item.code, item.reason)

@@ -65,46 +65,66 @@ def _density(spans: int, words: int) -> float | None:
     return round(1000 * spans / words, 3) if words else None
 
 
+def figures(conn: Connection, selected) -> dict:
+    """Technique mix and density, speculative share, vague sourcing and appeals over a selection of documents.
+
+    ``selected`` is a SELECT of document keys (an outlet's, an entity's):
+    one aggregate over the flat columns and one over technique counts.
+    """
+    d = documents.c
+    row = conn.execute(
+        select(
+            func.coalesce(func.sum(d.words), 0).label("words"),
+            func.coalesce(func.sum(d.sentences), 0).label("sentences"),
+            func.coalesce(func.sum(d.speculative), 0).label("speculative"),
+            func.coalesce(func.sum(d.attributions), 0).label("attributions"),
+            func.coalesce(func.sum(d.vague_attributions), 0).label("vague"),
+            func.coalesce(func.sum(d.technique_spans), 0).label("spans"),
+            func.coalesce(func.sum(d.appeals), 0).label("appeals"),
+            func.count().filter(d.appeals > 0).label("with_appeals"),
+        ).where(d.pk.in_(selected))
+    ).one()
+    mix = Counter()
+    for r in conn.execute(
+        select(technique_counts.c.technique, func.sum(technique_counts.c.count).label("n"))
+        .where(technique_counts.c.document.in_(selected))
+        .group_by(technique_counts.c.technique)
+    ):
+        mix[r.technique] = int(r.n)
+    words = int(row.words)
+    return {
+        "words": words,
+        "technique_spans": int(row.spans),
+        "technique_density": _density(int(row.spans), words),
+        "techniques": [
+            {"technique": t, "name": DISPLAY_NAMES.get(t, t), "definition": DEFINITIONS.get(t, ""), "count": n,
+             "density": _density(n, words)}
+            for t, n in sorted(mix.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "speculative_share": _rate(int(row.speculative), int(row.sentences)),
+        "vague_sourcing_rate": _rate(int(row.vague), int(row.attributions)),
+        "appeals": int(row.appeals),
+        "articles_with_appeals": int(row.with_appeals),
+    }
+
+
 def outlet_profile(conn: Connection, domain: str) -> dict | None:
     """Articles, technique mix and density, speculation, vague sourcing and appeals for money, with a monthly series."""
     outlet = conn.execute(select(outlets.c.domain, outlets.c.name).where(outlets.c.domain == domain)).first()
     if outlet is None:
         return None
     rows = conn.execute(
-        select(documents.c.pk, documents.c.id, documents.c.title, documents.c.published, documents.c.words,
-               documents.c.sentences, documents.c.speculative, documents.c.attributions,
-               documents.c.vague_attributions, documents.c.technique_spans, documents.c.appeals,
-               documents.c.duplicate_of)
+        select(documents.c.id, documents.c.title, documents.c.published, documents.c.words,
+               documents.c.technique_spans, documents.c.duplicate_of)
         .where(documents.c.outlet == domain)
         .order_by(documents.c.published.desc(), documents.c.pk.desc())
     ).all()
-    mix = Counter()
-    for r in conn.execute(
-        select(technique_counts.c.technique, func.sum(technique_counts.c.count).label("n"))
-        .join(documents, documents.c.pk == technique_counts.c.document)
-        .where(documents.c.outlet == domain)
-        .group_by(technique_counts.c.technique)
-    ):
-        mix[r.technique] = int(r.n)
-    words = sum(r.words for r in rows)
-    spans = sum(r.technique_spans for r in rows)
     return {
         "domain": outlet.domain,
         "name": outlet.name,
         "articles": len(rows),
         "near_duplicates": sum(1 for r in rows if r.duplicate_of is not None),
-        "words": words,
-        "technique_spans": spans,
-        "technique_density": _density(spans, words),
-        "techniques": [
-            {"technique": t, "name": DISPLAY_NAMES.get(t, t), "definition": DEFINITIONS.get(t, ""), "count": n,
-             "density": _density(n, words)}
-            for t, n in mix.most_common()
-        ],
-        "speculative_share": _rate(sum(r.speculative for r in rows), sum(r.sentences for r in rows)),
-        "vague_sourcing_rate": _rate(sum(r.vague_attributions for r in rows), sum(r.attributions for r in rows)),
-        "appeals": sum(r.appeals for r in rows),
-        "articles_with_appeals": sum(1 for r in rows if r.appeals),
+        **figures(conn, select(documents.c.pk).where(documents.c.outlet == domain)),
         "series": _series(rows),
         "recent": [{"id": r.id, "title": r.title, "published": r.published} for r in rows[:50]],
     }
@@ -124,7 +144,8 @@ def _series(rows) -> list[dict]:
 
 
 def entity_profile(conn: Connection, canonical: str) -> dict | None:
-    """Where a canonical entity is named: mentions per month, by outlet, the entities named beside it."""
+    """Where a canonical entity is named: mentions per month, by outlet, the entities named beside it, and
+    the same figures as an outlet's over the documents that name it."""
     rows = conn.execute(
         select(mentions.c.document, mentions.c.label, mentions.c.count, documents.c.id, documents.c.title,
                documents.c.published, documents.c.outlet, documents.c.words, documents.c.technique_spans)
@@ -168,6 +189,7 @@ def entity_profile(conn: Connection, canonical: str) -> dict | None:
             {"month": k, "mentions": m, "technique_density": _density(s, w)} for k, (m, s, w) in sorted(months.items())
         ],
         "beside": [{"canonical": k, "documents": n} for k, n in beside.most_common(15)],
+        **figures(conn, select(mentions.c.document).where(mentions.c.canonical == canonical)),
         "recent": [{"id": r.id, "title": r.title, "published": r.published, "outlet": r.outlet}
                    for r in list(per_doc.values())[:50]],
     }

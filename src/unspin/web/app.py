@@ -257,7 +257,6 @@ def create_app(db_url: str) -> FastAPI:
         profile = read.entity_profile(c, canonical)
         if profile is None:
             raise not_found(f"Entity {canonical}")
-        figures = queries.entity_figures(c, canonical)
         chart = charts.monthly(profile["series"], "mentions", "mentions")
         outlets = queries.outlet_names(
             c, [*profile["outlets"], *(d["outlet"] for d in profile["recent"] if d["outlet"])]
@@ -265,7 +264,7 @@ def create_app(db_url: str) -> FastAPI:
         return page(
             request,
             "entity.html",
-            {"nav": "search", "p": profile, "f": figures, "chart": chart, "outlet_names": outlets},
+            {"nav": "search", "p": profile, "f": profile, "chart": chart, "outlet_names": outlets},
         )
 
     @app.get("/stories", include_in_schema=False)
@@ -353,11 +352,12 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/api/entities/{canonical:path}", tags=["entities"], summary="An entity's profile")
     def api_entity(canonical: str, c: Connection = Depends(conn)):
-        """Where an entity (by canonical name) is named: mentions per month, outlets, entities beside it."""
+        """Where an entity (by canonical name) is named: mentions per month, outlets, entities beside it, and
+        the outlet figures (technique mix, speculation, sourcing, appeals) over the documents naming it."""
         profile = read.entity_profile(c, canonical)
         if profile is None:
             raise not_found(f"Entity {canonical}")
-        return {**profile, "figures": queries.entity_figures(c, canonical)}
+        return profile
 
     @app.get("/api/stories", tags=["stories"], summary="Stories")
     def api_stories(
