@@ -23,17 +23,21 @@ def totals(conn: Connection) -> dict[str, int]:
     }
 
 
+def _brief_columns(*extra):
+    """A document's id, title, date and outlet (with its name): what every listing shows."""
+    return select(
+        documents.c.id,
+        documents.c.title,
+        documents.c.published,
+        documents.c.outlet,
+        outlets.c.name.label("outlet_name"),
+        *extra,
+    ).outerjoin(outlets, outlets.c.domain == documents.c.outlet)
+
+
 def latest(conn: Connection, limit: int = 20) -> list[dict]:
     rows = conn.execute(
-        select(
-            documents.c.id,
-            documents.c.title,
-            documents.c.published,
-            documents.c.outlet,
-            outlets.c.name.label("outlet_name"),
-            documents.c.duplicate_of,
-        )
-        .outerjoin(outlets, outlets.c.domain == documents.c.outlet)
+        _brief_columns(documents.c.duplicate_of)
         .order_by(documents.c.published.is_(None), documents.c.published.desc(), documents.c.pk.desc())
         .limit(limit)
     )
@@ -45,14 +49,7 @@ def briefs(conn: Connection, ids: list[str]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for i in range(0, len(ids), 500):
         rows = conn.execute(
-            select(
-                documents.c.id,
-                documents.c.title,
-                documents.c.published,
-                documents.c.outlet,
-                outlets.c.name.label("outlet_name"),
-            )
-            .outerjoin(outlets, outlets.c.domain == documents.c.outlet)
+            _brief_columns()
             .where(documents.c.id.in_(ids[i : i + 500]))
         )
         out.update({r.id: dict(r._mapping) for r in rows})
