@@ -185,3 +185,22 @@ def test_search_command_prints_and_pipes(tmp_path, cli):
     assert bad.returncode == 2 and "bad query" in bad.stderr.decode()
     nothing = cli("search", "strike", "--db", str(tmp_path / "absent.db"))
     assert nothing.returncode == 2 and not (tmp_path / "absent.db").exists()
+
+
+def test_ingest_names_an_unfinished_or_damaged_spark_output(tmp_path, cli):
+    """Folders shaped like the job's output but not finished, or with a damaged file, fail by name; the rest loads."""
+    unfinished = tmp_path / "unfinished"
+    (unfinished / "documents").mkdir(parents=True)
+    (unfinished / "failures").mkdir()
+    (unfinished / "documents" / "part-00000.parquet").write_bytes(b"PAR1 not really")
+    result = cli("ingest", "--no-progress", str(unfinished), "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 1
+    assert "unfinished unspin spark output" in result.stderr.decode()
+    assert "stored 0 new document(s)" in result.stderr.decode()
+
+    (unfinished / "documents" / "_SUCCESS").touch()
+    result = cli("ingest", "--no-progress", str(unfinished), "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 1
+    lines = [ln for ln in result.stderr.decode().splitlines() if ln.startswith("unspin: error:")]
+    assert len(lines) == 1 and "part-00000.parquet" in lines[0] and "not a readable Parquet file" in lines[0]
+

@@ -93,6 +93,26 @@ def test_warc_to_parquet_matches_analyze(spark, tmp_path, cli):
     again = run(spark, [warc, page], out)  # a rerun overwrites: no row appears twice
     assert again == written
 
+    # unspin ingest loads the output into a store as it is, failures included, and a second load adds nothing
+    from sqlalchemy import select
+
+    from unspin.store.db import connect
+    from unspin.store.tables import documents, failures
+
+    db = str(tmp_path / "corpus.db")
+    loaded = cli("ingest", "--no-progress", out, "--db", db, timeout=300)
+    assert loaded.returncode == 1, loaded.stderr.decode()  # the job's failure is reported, as ingest reports its own
+    assert "crawl.warc.gz#" in loaded.stderr.decode() and "stored 3 new document(s)" in loaded.stderr.decode()
+    engine = connect(db, migrate=False)
+    with engine.connect() as conn:
+        stored = {row.id: json.loads(row.document) for row in conn.execute(select(documents.c.id, documents.c.document))}
+        recorded = [(row.input, row.code) for row in conn.execute(select(failures.c.input, failures.c.code))]
+    engine.dispose()
+    assert stored == by_id
+    assert recorded == [(warc, "U007")]
+    rerun = cli("ingest", "--no-progress", out, "--db", db, timeout=300)
+    assert "stored 0 new document(s)" in rerun.stderr.decode() and "3 already stored" in rerun.stderr.decode()
+
 
 def failing_once(marker_dir: str):
     """The job's partition function, except that each partition's first attempt dies mid-way."""

@@ -249,6 +249,10 @@ def ingest(
     batch is one transaction. Inputs that fail are recorded in the store's
     failures table and listed at the end.
 
+    A folder written by unspin spark --out is loaded as it is: its documents
+    come analysed, so nothing is analysed again, and the failures it
+    recorded are stored too (reading it needs no Spark).
+
     Exit status: 0 when every input was stored (or already was), 1 when any
     failed, 2 on a usage or database error.
 
@@ -257,9 +261,13 @@ def ingest(
       unspin ingest pages/ --db corpus.db
 
       unspin ingest crawl.warc.gz --db postgresql://me@localhost/news
+
+      unspin ingest spark-out/ --db corpus.db
     """
     from unspin.ingest import read_inputs
+    from unspin.scale.output import is_spark_output, read_output
     from unspin.store.corpus import counts
+    from unspin.store.ingest import IngestReport
     from unspin.store.ingest import ingest as run_ingest
 
     engine = _open_store(db)
@@ -275,7 +283,13 @@ def ingest(
                 f"ingesting: {seen['analysed']} new, {seen['already']} already stored, {seen['failed']} failed"
             ))
 
-        report = run_ingest(engine, read_inputs(paths, fmt), published, batch, advance, _jobs(jobs))
+        report = IngestReport()
+        ready = [p for p in paths if p != "-" and is_spark_output(p)]
+        for folder in ready:
+            report.add(run_ingest(engine, read_output(folder), published, batch, advance, analysed=True))
+        rest = [p for p in paths if p not in ready]
+        if rest:
+            report.add(run_ingest(engine, read_inputs(rest, fmt), published, batch, advance, _jobs(jobs)))
     for f in report.failures:
         err.print(f"unspin: error: {f.line()}", markup=False, soft_wrap=True)
     total = counts(engine)

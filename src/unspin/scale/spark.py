@@ -34,11 +34,23 @@ LAYERS = ("sentences", "entities", "quantities", "dates", "attributions", "modal
           "furniture")
 
 
+def _task_cpus() -> int:
+    """The cores Spark gives each task (``spark.task.cpus``, 1 by default)."""
+    from pyspark import TaskContext
+
+    context = TaskContext.get()
+    return max(1, int(context.cpus())) if context is not None else 1
+
+
 def _pipeline():
     global _components
     if _components is None:
+        import torch
+
         from unspin.analyze import build
 
+        # An executor runs one task per core at once: each takes its share, not every core (as --jobs does).
+        torch.set_num_threads(_task_cpus())
         _components = build()
     return _components
 

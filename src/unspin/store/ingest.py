@@ -32,6 +32,14 @@ class IngestReport:
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
 
+    def add(self, other: "IngestReport") -> None:
+        """Fold in the report of another pass of the same command."""
+        self.stored += other.stored
+        self.already += other.already
+        self.duplicates += other.duplicates
+        self.failures.extend(other.failures)
+        self.seconds += other.seconds
+
 
 def assume_published(doc: Document, published: str | None) -> Document:
     """The date to assume where the page gives none (see ``unspin analyze --published``)."""
@@ -47,11 +55,14 @@ def ingest(
     batch: int = BATCH,
     advance: Callable[[str], None] = lambda _state: None,
     jobs: int = 1,
+    analysed: bool = False,
 ) -> IngestReport:
     """Analyse and store every new Document of ``items``; ``advance`` hears "analysed", "already" or "failed".
 
     With ``jobs`` > 1 the analysis runs in that many worker processes; what
-    is stored, and in which order, is the same as with one.
+    is stored, and in which order, is the same as with one. ``analysed``
+    says the Documents come analysed already (from ``unspin spark`` output)
+    and are stored as they are.
     """
     from unspin.analyze.parallel import analyse
 
@@ -85,7 +96,7 @@ def ingest(
                 queued.add(item.id)
                 yield assume_published(item, published)
 
-    for item in analyse(new_only(items), jobs):
+    for item in new_only(items) if analysed else analyse(new_only(items), jobs):
         if isinstance(item, Failure):
             failed.append(item)
             advance("failed")
