@@ -83,6 +83,27 @@ def test_warc_to_parquet_matches_analyze(spark, tmp_path, cli):
         by_id.setdefault(json.loads(line)["id"], json.loads(line))
     assert {i: json.loads(r["document"]) for i, r in docs.items()} == by_id
 
+    # one record named by offset and length, as Common Crawl's URL index gives it: only its bytes are read
+    from warcio.archiveiterator import ArchiveIterator
+
+    from unspin.scale.inputs import expand
+    from unspin.scale.spark import analyse_inputs
+
+    with open(warc, "rb") as fh:
+        records = ArchiveIterator(fh)
+        for record in records:  # stop at the third page: the file's last record is cut short
+            if record.rec_headers.get_header("WARC-Target-URI") == "https://b.example/reservoir-2":
+                offset, length = records.get_record_offset(), records.get_record_length()
+                break
+    assert offset > 0
+    manifest = tmp_path / "news.paths"
+    manifest.write_text(f"crawl.warc.gz\t{offset}\t{length}\n", encoding="utf-8")
+    (ref,) = expand([str(manifest)])
+    assert ref == f"{warc}#bytes={offset}-{offset + length - 1}"
+    (row,) = list(analyse_inputs([ref]))
+    assert row[0] == "document" and row[2] == "https://b.example/reservoir-2"
+    assert json.loads(row[7]) == by_id[row[1]]  # the same record, named by the whole file and its offset in it
+
     entities = [r.asDict() for r in spark.read.parquet(f"{out}/entities").collect()]
     assert {e["document_id"] for e in entities} <= set(docs)
     for e in entities:
@@ -145,3 +166,31 @@ def test_a_failed_task_is_retried_and_the_job_completes(spark, tmp_path):
     written = run(spark, pages, str(tmp_path / "out"), partitions=2, analyse=failing_once(str(markers)))
     assert len(list(markers.iterdir())) == 2  # both partitions failed once
     assert written["documents"] == 4 and written["failures"] == 0
+
+
+def test_spark_submit_runs_the_job_file(tmp_path):
+    """The README's way onto a cluster: spark-submit given unspin.scale.job, here with a local master."""
+    import subprocess
+    from pathlib import Path
+
+    from unspin.scale.output import read_output
+
+    submit = Path(sys.executable).parent / "spark-submit"
+    if not submit.exists():
+        pytest.skip("spark-submit is not beside the interpreter: make test installs unspin[spark]")
+    job = subprocess.run([sys.executable, "-m", "unspin.scale.job", "--path"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert job.endswith(".py")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
+    done = subprocess.run(
+        [str(submit), "--master", "local[1]", "--conf", "spark.ui.enabled=false", job,
+         str(EXAMPLES / "harbour-strike.html"), "--out", str(out)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    said = done.stdout + done.stderr  # spark-submit's own logging decides where the driver's stderr lands
+    assert "documents 1," in said and "failures 0" in said, said[-3000:]
+    (doc,) = list(read_output(str(out)))
+    assert doc.meta.url == "https://quayside.example/2026/11/15/port-strike-baltic"
+    assert doc.source.name == str(EXAMPLES / "harbour-strike.html") and len(doc.layers["entities"]) > 0

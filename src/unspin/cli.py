@@ -427,7 +427,7 @@ def spark(
     ),
     partitions: Optional[int] = typer.Option(None, "--partitions", min=1, help="Tasks to spread the inputs over."),
 ) -> None:
-    """Run the analyze pipeline on Apache Spark and write Parquet tables (needs unspin[spark]).
+    """Run the analyze pipeline on Apache Spark and write Parquet tables (needs pip install 'unspin\\[spark]').
 
     Writes OUT/documents (id, url, outlet, published, language, title and the
     whole unspin/1 JSON), one table per layer (entities, events, quantities,
@@ -439,7 +439,10 @@ def spark(
 
       unspin spark crawl/*.warc.gz --out results/ --master 'local[2]'
 
-      spark-submit --master yarn $(which unspin) spark warc.paths.gz --out s3://bucket/unspin/
+      spark-submit --master yarn $(python -m unspin.scale.job --path) warc.paths.gz --out s3://bucket/unspin/
+
+    A manifest line may name one record as Common Crawl's URL index gives it
+    (path, offset, length): only that record's bytes are fetched.
     """
     import os
 

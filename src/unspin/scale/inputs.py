@@ -4,7 +4,11 @@ The unit of work is one input (a WARC file, a JSON Lines file, a page): an
 executor streams it through the same readers as ``unspin analyze``, so a
 WARC of a gigabyte is never held in memory whole. A manifest (Common
 Crawl's ``warc.paths`` layout: one path or URL per line, optionally
-gzipped) is expanded here. Local paths must be visible to every executor
+gzipped) is expanded here. A manifest line may also name one record, as
+Common Crawl's URL index gives it: path, offset and length, separated by
+spaces, tabs or commas; it becomes ``path#bytes=FIRST-LAST`` and only those
+bytes (one gzip member, itself a valid WARC.gz) are fetched, with an HTTP
+range request for a URL. Local paths must be visible to every executor
 (a shared file system on a cluster); ``https://`` inputs are downloaded by
 the executor that reads them, and ``s3://`` ones through fsspec when it is
 installed.
@@ -13,6 +17,7 @@ installed.
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import tempfile
 import urllib.request
@@ -23,6 +28,30 @@ from pathlib import Path
 REMOTE = ("https://", "http://", "s3://", "s3a://")
 #: Common Crawl's manifests give paths relative to its bucket.
 COMMON_CRAWL = "https://data.commoncrawl.org/"
+#: A reference to one record: the bytes FIRST to LAST (inclusive, as in an HTTP Range header) of a WARC file.
+RANGE = re.compile(r"^(?P<path>.+)#bytes=(?P<first>\d+)-(?P<last>\d+)$")
+
+
+def split_range(ref: str) -> tuple[str, tuple[int, int] | None]:
+    """The path and (first, last) byte of a record reference, or the path and None for a whole input."""
+    found = RANGE.match(ref)
+    if found is None:
+        return ref, None
+    first, last = int(found["first"]), int(found["last"])
+    if last < first:
+        raise ValueError(f"{ref}: the last byte comes before the first")
+    return found["path"], (first, last)
+
+
+def _entry(entry: str) -> tuple[str, str]:
+    """A manifest line as (path, fragment): a record's offset and length become ``#bytes=FIRST-LAST``."""
+    fields = [f for f in re.split(r"[\s,]+", entry) if f]
+    if len(fields) == 3 and fields[1].isdigit() and fields[2].isdigit():
+        offset, length = int(fields[1]), int(fields[2])
+        if length < 1:
+            raise ValueError(f"manifest line {entry!r}: a record's length must be positive")
+        return fields[0], f"#bytes={offset}-{offset + length - 1}"
+    return entry, ""
 
 
 def is_manifest(path: str) -> bool:
@@ -36,13 +65,14 @@ def read_manifest(path: str) -> list[str]:
         entries = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     base = Path(path).parent
     out = []
-    for entry in entries:
+    for line in entries:
+        entry, fragment = _entry(line)
         if entry.startswith(REMOTE) or entry.startswith("/"):
-            out.append(entry)
+            out.append(entry + fragment)
         elif entry.startswith("crawl-data/"):
-            out.append(COMMON_CRAWL + entry)
+            out.append(COMMON_CRAWL + entry + fragment)
         else:
-            out.append(str(base / entry))
+            out.append(str(base / entry) + fragment)
     return out
 
 
@@ -63,18 +93,49 @@ def expand(inputs: list[str]) -> list[str]:
 
 @contextmanager
 def local_copy(ref: str) -> Iterator[str]:
-    """A local path for ``ref``: itself when local, else a temporary download removed afterwards."""
-    if not ref.startswith(REMOTE):
-        yield ref
+    """A local path for ``ref``: itself when a whole local file, else a temporary copy removed afterwards."""
+    path, span = split_range(ref)
+    if span is None and not path.startswith(REMOTE):
+        yield path
         return
-    with tempfile.NamedTemporaryFile(prefix="unspin-", suffix="-" + ref.rsplit("/", 1)[-1][-60:]) as tmp:
-        if ref.startswith(("https://", "http://")):
-            with urllib.request.urlopen(ref, timeout=60) as response:
-                shutil.copyfileobj(response, tmp)
-        else:
-            import fsspec  # s3:// needs s3fs installed beside it
-
-            with fsspec.open(ref.replace("s3a://", "s3://"), "rb") as remote:
-                shutil.copyfileobj(remote, tmp)
+    with tempfile.NamedTemporaryFile(prefix="unspin-", suffix="-" + path.rsplit("/", 1)[-1][-60:]) as tmp:
+        with _open_remote(path, span) as source:
+            if span is None:
+                shutil.copyfileobj(source, tmp, 1 << 20)
+            else:
+                _copy_exactly(source, tmp, span[1] - span[0] + 1, ref)
         tmp.flush()
         yield tmp.name
+
+
+@contextmanager
+def _open_remote(path: str, span: tuple[int, int] | None):
+    """A binary stream of ``path`` (local, HTTP(S) or S3) positioned at the range's first byte."""
+    if path.startswith(("https://", "http://")):
+        request = urllib.request.Request(path)
+        if span is not None:
+            request.add_header("Range", f"bytes={span[0]}-{span[1]}")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            if span is not None and response.status != 206:
+                raise OSError(f"the server ignored the byte range (HTTP {response.status})")
+            yield response
+        return
+    if path.startswith(REMOTE):
+        import fsspec  # s3:// needs s3fs installed beside it
+
+        opened = fsspec.open(path.replace("s3a://", "s3://"), "rb")
+    else:
+        opened = open(path, "rb")
+    with opened as source:
+        if span is not None:
+            source.seek(span[0])
+        yield source
+
+
+def _copy_exactly(source, target, length: int, ref: str) -> None:
+    while length:
+        chunk = source.read(min(length, 1 << 20))
+        if not chunk:
+            raise OSError(f"{ref}: the file ends before the record does")
+        target.write(chunk)
+        length -= len(chunk)

@@ -22,6 +22,7 @@ a finished output instead of appending to it:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Iterator
 
@@ -34,12 +35,12 @@ LAYERS = ("sentences", "entities", "quantities", "dates", "attributions", "modal
           "furniture")
 
 
-def _task_cpus() -> int:
-    """The cores Spark gives each task (``spark.task.cpus``, 1 by default)."""
+def _task_cpus() -> int | None:
+    """The cores Spark gives each task (``spark.task.cpus``, 1 by default); None outside a Spark task."""
     from pyspark import TaskContext
 
     context = TaskContext.get()
-    return max(1, int(context.cpus())) if context is not None else 1
+    return max(1, int(context.cpus())) if context is not None else None
 
 
 def _pipeline():
@@ -50,7 +51,9 @@ def _pipeline():
         from unspin.analyze import build
 
         # An executor runs one task per core at once: each takes its share, not every core (as --jobs does).
-        torch.set_num_threads(_task_cpus())
+        cpus = _task_cpus()
+        if cpus is not None:
+            torch.set_num_threads(cpus)
         _components = build()
     return _components
 
@@ -62,25 +65,37 @@ def _outlet(doc: Document) -> str | None:
     return found[0] if found else None
 
 
+def _as_read_from(item: Document | Failure, path: str, shift: int) -> Document | Failure:
+    """Name the original input (not the executor's temporary copy) and offsets within it, as analyze would."""
+    if isinstance(item, Failure):
+        record = item.record + shift if item.record is not None else (shift or None)
+        return dataclasses.replace(item, input=path, record=record)
+    record = item.source.record + shift if item.source.record is not None else None
+    item.source = dataclasses.replace(item.source, name=path, record=record)
+    return item
+
+
 def analyse_inputs(refs: Iterable[str]) -> Iterator[tuple]:
     """Rows (kind, id, url, outlet, published, language, title, json, input, record, code, reason) per result."""
     from unspin.analyze.parallel import analysed
     from unspin.ingest import read_inputs
-    from unspin.scale.inputs import local_copy
+    from unspin.scale.inputs import local_copy, split_range
 
     for ref in refs:
         try:
-            with local_copy(ref) as path:
-                for item in read_inputs([path]):
+            path, span = split_range(ref)
+            with local_copy(ref) as copy:
+                for item in read_inputs([copy]):
+                    item = _as_read_from(item, path, span[0] if span else 0)
                     if isinstance(item, Document):
                         item = analysed(item, _pipeline())
                     if isinstance(item, Failure):
                         yield ("failure", None, None, None, None, None, None, None,
-                               ref, item.record, item.code, item.reason)
+                               item.input, item.record, item.code, item.reason)
                         continue
                     meta = item.meta
                     yield ("document", item.id, meta.url, _outlet(item), meta.published, meta.language, meta.title,
-                           item.dumps(), ref, item.source.record, None, None)
+                           item.dumps(), item.source.name, item.source.record, None, None)
         except Exception as exc:  # an input that cannot even be fetched or opened
             yield ("failure", None, None, None, None, None, None, None,
                    ref, None, E.UNREADABLE.value, f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
