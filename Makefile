@@ -40,6 +40,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench_techniques.py
 	$(BIN)/python bench/bench_dedup.py
 	$(BIN)/python bench/bench_store.py
+	PYSPARK_PYTHON=$(abspath $(BIN)/python) $(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache examples-report.html
