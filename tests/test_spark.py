@@ -105,11 +105,25 @@ def test_warc_to_parquet_matches_analyze(spark, tmp_path, cli):
     assert json.loads(row[7]) == by_id[row[1]]  # the same record, named by the whole file and its offset in it
 
     entities = [r.asDict() for r in spark.read.parquet(f"{out}/entities").collect()]
-    assert {e["document_id"] for e in entities} <= set(docs)
     for e in entities:
         text = by_id[e["document_id"]]["text"]
         assert text[e["start"] : e["end"]] == e["text"]
     assert written["entities"] == len(entities) > 0
+    # every layer table holds exactly the spans of the documents' JSON, and furniture what was set aside
+    def key(*fields):  # all as text (None too) and attrs as canonical JSON, so that the tuples always compare
+        return (*(str(f) for f in fields[:-1]), json.dumps(fields[-1], sort_keys=True))
+
+    for layer in LAYERS:
+        rows = [r.asDict() for r in spark.read.parquet(f"{out}/{layer}").collect()]
+        got = sorted(key(r["document_id"], r["start"], r["end"], r["label"], json.loads(r["attrs"])) for r in rows)
+        if layer == "furniture":
+            want = sorted(key(i, f["source_start"], f["source_end"], f["kind"], f["fields"])
+                          for i, d in by_id.items() for f in d["furniture"])
+        else:
+            want = sorted(key(i, sp["start"], sp["end"], sp["label"], sp.get("attrs") or {})
+                          for i, d in by_id.items() for sp in d["layers"].get(layer, []))
+        assert got == want, layer
+        assert written[layer] == len(rows)
 
     again = run(spark, [warc, page], out)  # a rerun overwrites: no row appears twice
     assert again == written
