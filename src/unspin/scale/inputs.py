@@ -99,7 +99,7 @@ def local_copy(ref: str) -> Iterator[str]:
         yield path
         return
     with tempfile.NamedTemporaryFile(prefix="unspin-", suffix="-" + path.rsplit("/", 1)[-1][-60:]) as tmp:
-        with _open_remote(path, span) as source:
+        with _open_at(path, span) as source:
             if span is None:
                 shutil.copyfileobj(source, tmp, 1 << 20)
             else:
@@ -109,7 +109,7 @@ def local_copy(ref: str) -> Iterator[str]:
 
 
 @contextmanager
-def _open_remote(path: str, span: tuple[int, int] | None):
+def _open_at(path: str, span: tuple[int, int] | None):
     """A binary stream of ``path`` (local, HTTP(S) or S3) positioned at the range's first byte."""
     if path.startswith(("https://", "http://")):
         request = urllib.request.Request(path)
