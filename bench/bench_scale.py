@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import io
 import json
 import os
 import platform
@@ -33,6 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the tests' WARC writer (warcio)
 PAGES = ROOT.parent / "shared" / "data" / "extraction" / "scrapinghub-aeb" / "html"
 PYTHON = sys.executable
 
@@ -53,8 +53,7 @@ print(json.dumps({"session": session, "documents": written["documents"], "failur
 
 def write_crawl(folder: Path, pages: int, files: int) -> list[str]:
     """``pages`` HTML responses over ``files`` WARC.gz files, each page under its own URL."""
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
+    from test_readers import write_warc
 
     sources = sorted(PAGES.glob("*.html.gz"))
     if not sources:
@@ -65,14 +64,8 @@ def write_crawl(folder: Path, pages: int, files: int) -> list[str]:
     paths = []
     for f in range(files):
         path = folder / f"crawl-{f:03d}.warc.gz"
-        with open(path, "wb") as fh:
-            writer = WARCWriter(fh, gzip=True)
-            for i in range(f, pages, files):
-                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                           protocol="HTTP/1.1")
-                url = f"https://outlet{i % 37}.example/news/{i:05d}"
-                writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(bodies[i % len(bodies)]),
-                                                              http_headers=headers))
+        write_warc(path, [(f"https://outlet{i % 37}.example/news/{i:05d}", "text/html; charset=utf-8",
+                           bodies[i % len(bodies)]) for i in range(f, pages, files)])
         paths.append(str(path))
     return paths
 
