@@ -582,6 +582,17 @@ def eval_techniques(
         None, "--predictions", help="Write the spans found, in the same 4-column format ('-' for standard output).",
         show_default=False, allow_dash=True,
     ),
+    paragraphs: Optional[Path] = typer.Option(
+        None, "--paragraphs", metavar="LABELS",
+        help="Score the paragraph model instead, against SemEval-2023 subtask-3 labels: "
+        "id<TAB>line<TAB>technique,technique,... per non-empty line (e.g. train-labels-subtask-3.txt).",
+        exists=True, dir_okay=False, show_default=False,
+    ),
+    cross_validate: bool = typer.Option(
+        False, "--cross-validate",
+        help="With --paragraphs: instead of scoring the shipped model, run the nested 5-fold cross-validation by "
+        "article (as unspin train paragraphs does, minutes on two cores) and print its out-of-fold figures.",
+    ),
     json_out: bool = _JSON_OPTION,
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on standard error."),
 ) -> None:
@@ -590,7 +601,24 @@ def eval_techniques(
     SI and end to end score the spans the model finds (partial overlap
     credited); TC scores the techniques it gives the gold spans. Offsets are
     code points of the files as they are.
+
+    With --paragraphs LABELS, the paragraph model is scored instead, with
+    SemEval-2023 subtask 3's metric: micro-F1 over (article, line, technique),
+    lines numbered as the labels file numbers them (every line of the file
+    from 1). Only the articles in --articles are scored. Articles the shipped
+    model was trained on are recognised and the figure is then labelled a
+    training-set figure; --cross-validate gives the honest one.
     """
+    if paragraphs is not None:
+        if labels is not None:
+            err.print("unspin: error: give --labels (span gold) or --paragraphs (paragraph gold), not both",
+                      markup=False, soft_wrap=True)
+            raise typer.Exit(2)
+        _eval_paragraphs(articles, paragraphs, cross_validate, predictions, json_out, progress)
+        return
+    if cross_validate:
+        err.print("unspin: error: --cross-validate needs --paragraphs", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
     from unspin.eval.techniques import format_table, write_predictions
     from unspin.techniques.evaluate import evaluate
     from unspin.techniques.model import load
@@ -616,6 +644,64 @@ def eval_techniques(
         elif str(predictions) != "-":
             typer.echo(f"{result['articles']} articles, {len(result['found'])} spans found")
             typer.echo(format_table(result["scores"]))
+
+
+def _eval_paragraphs(
+    articles: Path, labels: Path, cross_validate: bool, predictions: Optional[Path], json_out: bool, progress: bool
+) -> None:
+    """``eval techniques --paragraphs``: the shipped paragraph model, or the nested cross-validation."""
+    from unspin.eval.paragraphs import format_table, write_rows
+
+    if cross_validate:
+        from unspin.techniques.paragraph_publish import cross_validate as run_cv
+
+        log = (lambda line: err.print(line, markup=False, soft_wrap=True)) if progress else (lambda _: None)
+        try:
+            result, _ = run_cv(articles, labels, log=log)
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            err.print(f"unspin: error: {labels}: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1)
+        if json_out:
+            typer.echo(json.dumps({k: v for k, v in result.items() if k != "reliability_reported"}, indent=2))
+            return
+        base = result["baseline_loaded_language"]
+        typer.echo(f"{result['folds']}-fold cross-validation by article (nested: every choice made without the scored "
+                   f"fold), {result['paragraphs']} paragraphs of {result['articles']} articles")
+        typer.echo(format_table(result | {"f1": result["micro_f1"], "paragraphs": result["paragraphs"]},
+                                labels=set(result["per_label"])))
+        typer.echo(f"\nbaseline, Loaded_Language on every paragraph: micro-F1 {base['f1']:.4f} "
+                   f"(P {base['precision']:.4f}, R {base['recall']:.4f})")
+        typer.echo(f"per fold: {', '.join(f'{f:.4f}' for f in result['per_fold_f1'])}")
+        typer.echo(f"expected calibration error (10 bins): {result['ece_reported']:.4f} over the reported pairs, "
+                   f"{result['ece_all_pairs']:.4f} over every (paragraph, technique) pair")
+        return
+    from unspin.techniques.paragraph_evaluate import evaluate
+    from unspin.techniques.paragraph_model import load
+
+    n = len(list(articles.glob("article*.txt")))
+    with _progress(progress and n > 1) as bar:
+        task = bar.add_task("paragraphs", total=n)
+        try:
+            result = evaluate(load(), articles, labels, advance=lambda: bar.advance(task))
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            err.print(f"unspin: error: {labels}: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1)
+    if predictions is not None:
+        write_rows(result["predicted"], sys.stdout if str(predictions) == "-" else predictions)
+        if str(predictions) == "-":
+            return
+    scores = result["scores"]
+    training = result["training_articles"]
+    if json_out:
+        typer.echo(json.dumps({"articles": result["articles"], "training_articles": training,
+                               "training_set_figure": training > 0} | scores, indent=2))
+        return
+    typer.echo(f"{result['articles']} articles scored ({result['articles_in_labels']} named in the labels, "
+               f"{result['articles_in_folder']} in the folder)")
+    if training:
+        typer.echo(f"TRAINING-SET FIGURE: {training} of these {result['articles']} articles are ones the shipped model "
+                   "was trained on, so this is not a measure of new text; --cross-validate gives the honest figure.")
+    typer.echo(format_table(scores))
 
 
 @train_app.command("techniques")
@@ -651,6 +737,45 @@ def train_techniques(
         data, out or model_dir(), Settings(seed=seed, threads=threads, epochs=epochs), compare=compare,
         command=command + ("" if compare else " --no-compare"), log=lambda line: err.print(line, markup=False, soft_wrap=True),
     )
+
+
+@train_app.command("paragraphs")
+def train_paragraphs(
+    data: Path = typer.Option(
+        ..., "--data", help="SemEval-2023 Task 3 English training data: articles/ and train-labels-subtask-3.txt.",
+        exists=True, file_okay=False, show_default=False,
+    ),
+    out: Optional[Path] = typer.Option(
+        None, "--out", help="Where to write the model (default: the package's models/paragraphs, replacing it).",
+        show_default=False,
+    ),
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds, by article."),
+    seed: int = typer.Option(13, "--seed", help="Seed of the shuffle that deals articles to folds."),
+) -> None:
+    """Train the paragraph technique model: nested cross-validation by article, then fit on every article.
+
+    Every paragraph is embedded once (the frozen sentence encoder); C, the
+    fusion weight, the calibration and the threshold are chosen inside each
+    fold's training part, and the out-of-fold figures go in the model card.
+    Takes minutes on two CPU cores. The data never enters the model folder:
+    only coefficients, the vocabulary, maps and figures do.
+    """
+    from unspin.techniques.paragraph_model import model_dir
+    from unspin.techniques.paragraph_publish import run as publish
+    from unspin.techniques.paragraph_train import ARTICLES, LABELS_FILE
+
+    for part in (ARTICLES, LABELS_FILE):
+        if not (data / part).exists():
+            err.print(f"unspin: error: {data}: not in the SemEval-2023 layout ({part} is missing)",
+                      markup=False, soft_wrap=True)
+            raise typer.Exit(2)
+    command = f"unspin train paragraphs --data {data} --folds {folds} --seed {seed}"
+    try:
+        publish(data, out or model_dir(), folds, seed, command=command,
+                log=lambda line: err.print(line, markup=False, soft_wrap=True))
+    except ValueError as exc:
+        err.print(f"unspin: error: {data}: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
 
 
 def run() -> None:  # console-script entry point

@@ -30,6 +30,7 @@ LAYERS = (
     "attributions",
     "modality",
     "techniques",
+    "paragraph_techniques",
 )
 
 

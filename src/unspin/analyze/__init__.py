@@ -15,5 +15,6 @@ from unspin.analyze import attributions  # noqa: E402,F401
 from unspin.analyze import modality  # noqa: E402,F401
 from unspin.analyze import events  # noqa: E402,F401
 from unspin.analyze import techniques  # noqa: E402,F401
+from unspin.analyze import paragraph_techniques  # noqa: E402,F401
 
 __all__ = ["PIPELINE", "Component", "PipelineError", "SkipLayer", "build", "registry", "run"]

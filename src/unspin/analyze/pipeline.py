@@ -92,6 +92,7 @@ PIPELINE: tuple[str, ...] = (
     "modality",
     "events",
     "techniques",
+    "paragraph_techniques",
 )
 
 

@@ -154,7 +154,8 @@ def everywhere(gold: Rows, label: str = "Loaded_Language") -> dict:
 
 
 def format_table(result: Mapping, labels: Iterable[str] | None = None) -> str:
-    """A plain-text report of a :func:`score` result; labels with no gold and no prediction are left out."""
+    """A plain-text report of a :func:`score` result; labels with no gold and no prediction are left out,
+    and P shows "—" where nothing was predicted (the task's scorer counts it as 1)."""
     lines = [
         f"micro-F1 {result['f1']:.4f}  P {result['precision']:.4f}  R {result['recall']:.4f}"
         f"  ({result['matched']} of {result['gold']} gold (paragraph, technique) pairs found,"
@@ -162,10 +163,12 @@ def format_table(result: Mapping, labels: Iterable[str] | None = None) -> str:
         f"macro-F1 {result['macro_f1']:.4f} over the {len(result['per_label'])} labels of the taxonomy",
         "",
     ]
-    rows = {k: v for k, v in result["per_label"].items() if (labels is None or k in labels) and (v["gold"] or v["predicted"])}
+    rows = {k: v for k, v in result["per_label"].items()
+            if (labels is None or k in labels) and (v["gold"] or v["predicted"])}
     width = max([len(k) for k in rows] + [9])
     lines.append(f"{'technique':<{width}}  {'P':>6}  {'R':>6}  {'F1':>6}  {'gold':>5}  {'pred':>5}")
     for name, row in sorted(rows.items(), key=lambda kv: (-kv[1]["gold"], kv[0])):
-        lines.append(f"{name:<{width}}  {row['precision']:6.4f}  {row['recall']:6.4f}  {row['f1']:6.4f}"
+        precision = f"{row['precision']:6.4f}" if row["predicted"] else f"{'—':>6}"
+        lines.append(f"{name:<{width}}  {precision}  {row['recall']:6.4f}  {row['f1']:6.4f}"
                      f"  {row['gold']:5d}  {row['predicted']:5d}")
     return "\n".join(lines)

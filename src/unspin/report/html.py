@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from unspin import __version__
 from unspin.analyze.technique_definitions import definition, display_name
 from unspin.document import Document
+from unspin.report.paragraphs import with_badges
 from unspin.summary import technique_summary
 
 _env = Environment(
@@ -160,8 +161,10 @@ def legend(doc: Document) -> list[str]:
 
 
 def render(docs: Sequence[Document]) -> str:
-    return _env.get_template("report.html").render(
-        docs=[{"doc": d, "segments": segments(d), "legend": legend(d), "techniques": technique_legend(d)}
-              for d in docs],
-        version=__version__,
-    )
+    return _env.get_template("report.html").render(docs=[_item(d) for d in docs], version=__version__)
+
+
+def _item(doc: Document) -> dict:
+    # The text cut at paragraph ends as well, with the badges of each paragraph's techniques after it.
+    cut, badges = with_badges(doc, segments(doc))
+    return {"doc": doc, "segments": cut, "badges": badges, "legend": legend(doc), "techniques": technique_legend(doc)}

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from unspin.analyze.technique_definitions import display_name
 from unspin.document import Document, Span
+from unspin.report.paragraphs import paragraphs_view
 from unspin.summary import technique_summary
 
 #: Rows shown per table before "... and N more".
@@ -162,4 +163,5 @@ def _clip(text: str, n: int) -> str:
 VIEWS: tuple[Callable[[Document], Table | None], ...] = (
     entities_view, events_view, quantities_view, dates_view, attributions_view, modality_view,
     techniques_view,
+    paragraphs_view,
 )

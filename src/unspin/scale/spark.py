@@ -32,7 +32,7 @@ from unspin.errors import E, Failure
 _components = None
 #: The tables written even when no document has a span of them, so that readers find every table.
 LAYERS = ("sentences", "entities", "quantities", "dates", "attributions", "modality", "events", "techniques",
-          "furniture")
+          "paragraph_techniques", "furniture")
 
 
 def _task_cpus() -> int | None:

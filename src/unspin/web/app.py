@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from unspin import __version__
 from unspin.analyze.technique_definitions import DEFINITIONS, display_name
+from unspin.report.paragraphs import with_badges
 from unspin.store import read
 from unspin.store.query import QueryError
 from unspin.store.search import search as run_search
@@ -221,11 +222,13 @@ def create_app(db_url: str) -> FastAPI:
             raise not_found(f"Document {doc_id}")
         doc = found["document"]
         related = [x for x in [found["duplicate_of"], *found["duplicates"]] if x]
+        segments, badges = with_badges(doc, views.segments(doc))  # cut at paragraph ends for their badges
         context = {
             "nav": "search",
             "doc": doc,
             "found": found,
-            "segments": views.segments(doc),
+            "segments": segments,
+            "badges": badges,
             "legend": views.technique_legend(doc),
             "present": _present_layers(doc),
             "entities": views.entity_panel(doc),
