@@ -46,8 +46,8 @@ from unspin.techniques.paragraphs import split
 LABELS_FILE = "train-labels-subtask-3.txt"
 ARTICLES = "articles"
 #: Inverse regularisation strengths tried for each regression (scikit-learn's C).
-DENSE_C = (0.002, 0.005)
-WORDS_C = (2.0, 4.0)
+DENSE_C = (0.002, 0.005, 0.01)
+WORDS_C = (2.0, 4.0, 8.0)
 #: Passes of stochastic gradient descent over the words model's training paragraphs.
 WORDS_EPOCHS = 10
 #: Weights of the words model in the fused probability.
