@@ -58,6 +58,8 @@ class Decision:
     #: the candidates that are right more often than their bin says, so the
     #: confidence a reader sees is mapped once more, among reported spans only.
     reported: Calibration | None = None
+    #: Which per-token probability finds spans: the token head, the CRF's marginals, their mean, or the CRF's best tags.
+    span_source: str = "token"
 
     def shown_confidence(self, confidence: float) -> float:
         return float(self.reported(confidence)) if self.reported else confidence
@@ -75,6 +77,7 @@ class Decision:
             "span_threshold": self.span_threshold,
             "span_gap": self.span_gap,
             "span_min_tokens": self.span_min_tokens,
+            "span_source": self.span_source,
             "calibration": self.calibration.to_json(),
             "reported_calibration": self.reported.to_json() if self.reported else None,
             "thresholds": {t: round(self.thresholds[t], 4) for t in TECHNIQUES},
@@ -90,12 +93,13 @@ class Decision:
             int(data.get("span_gap", 0)),
             int(data.get("span_min_tokens", 1)),
             Calibration.from_json(data["reported_calibration"]) if data.get("reported_calibration") else None,
+            data.get("span_source", "token"),
         )
 
     def spans(self, encoded) -> list[tuple[int, int, float]]:
         from unspin.techniques.infer import find_spans
 
-        return find_spans(encoded, self.span_threshold, self.span_gap, self.span_min_tokens)
+        return find_spans(encoded, self.span_threshold, self.span_gap, self.span_min_tokens, self.span_source)
 
 
 def candidates(encoded, probs: np.ndarray, spans: list[tuple[int, int, float]]):
@@ -158,9 +162,10 @@ def check_base(expected: str) -> None:
 class TechniqueModel:
     """The network, its tokenizer and its decision rules, ready to run."""
 
-    def __init__(self, net, tokenizer, decision: Decision, config: dict):
+    def __init__(self, net, tokenizer, decision: Decision, config: dict, lexical=None):
         from unspin.techniques.train import special_ids
 
+        self.lexical = lexical  # the feature-based design, where the decision blends it in
         self.net = net
         self.tokenizer = tokenizer
         self.special = special_ids(tokenizer)
@@ -186,7 +191,11 @@ class TechniqueModel:
         check_base(config["base"]["weights_sha256"])
         if threads:
             torch.set_num_threads(threads)
-        net = encoder.build(load_file(weights))
+        base = config["base"]
+        net = encoder.build(
+            load_file(weights), frozen_layers=base.get("frozen_layers", encoder.FROZEN_LAYERS),
+            surface=base.get("surface", False), crf=base.get("crf", False),
+        )
         net.eval()
         return cls(net, encoder.load_tokenizer(), Decision.from_json(config["decision"]), config)
 
@@ -194,7 +203,12 @@ class TechniqueModel:
         from unspin.techniques.infer import encode
         from unspin.techniques.windows import tokenize
 
-        return encode(self.net, self.special, text, tokenize(self.tokenizer, text))
+        encoded = encode(self.net, self.special, text, tokenize(self.tokenizer, text))
+        if self.lexical is not None:
+            from unspin.techniques.publish import lexical_on_tokens
+
+            encoded.lexical_inside = lexical_on_tokens(self.lexical, text, encoded.windows.offsets)
+        return encoded
 
     def classify(self, text: str, spans: list[tuple[int, int]], encoded=None) -> np.ndarray:
         """Technique probabilities for given spans (TC), shape [spans, 14] in ``TECHNIQUES`` order."""

@@ -1,10 +1,12 @@
-"""Choose on dev how network outputs become reported spans: span threshold, calibration, per-technique thresholds.
+"""Choose how network outputs become reported spans: span rule, calibration, per-technique thresholds.
 
-The order matters and is fixed:
+Every choice is made on the articles handed in, which are the tune part of
+PTC train (``splits/ptc_tune.json``); PTC dev is never among them, so its
+scores stay untouched. The order matters and is fixed:
 
-1. the span threshold that maximises SI F1 on dev;
+1. the span source and rule (threshold, gap, shortest run) that maximise SI F1;
 2. the calibration map, fitted on every (span, technique) candidate of
-   those spans: a candidate is right when a dev gold span of that technique
+   those spans: a candidate is right when a gold span of that technique
    overlaps it;
 3. per-technique thresholds on calibrated confidence, each chosen in turn
    to maximise end-to-end micro F1 (two sweeps, coordinate ascent);
@@ -15,8 +17,9 @@ The order matters and is fixed:
 Before the calibration, per-technique offsets to the span head's
 log-probabilities are chosen on the gold spans to maximise TC micro-F1
 (coordinate ascent): a prior correction, since the mix of techniques differs
-between train and dev. How much of its gain is fitting dev itself is
-measured by cross-validation over dev articles and reported beside it.
+between the fitted articles and others. How much of its gain is fitting the
+tune part itself is measured by cross-validation over its articles and
+reported beside it.
 """
 
 from __future__ import annotations
@@ -30,34 +33,40 @@ from unspin.eval.techniques import TECHNIQUES, Labelled, score
 from unspin.techniques import calibration
 from unspin.techniques.model import Decision, candidates
 
-SPAN_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.20, 0.71, 0.05))
+SPAN_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.15, 0.71, 0.05))
+#: Where span candidates come from (see ``infer.Encoded.inside``); the tune part picks one.
+SPAN_SOURCES = ("token", "crf", "mean", "viterbi")
 SPAN_GAPS = (0, 3, 5, 8, 12, 20)
 SPAN_MIN_TOKENS = (1, 2)
 TECHNIQUE_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.0, 0.91, 0.05))
 
 
 @dataclass
-class DevArticle:
+class TuneArticle:
     article_id: str
     encoded: object  # infer.Encoded
     gold: list[Labelled]
 
 
-def best_span_rule(dev: list[DevArticle], gold: list[Labelled]) -> tuple[tuple[float, int, int], float]:
-    """(threshold, gap, minimum tokens) with the best SI F1 on dev, and that F1."""
+def best_span_rule(
+    tune: list[TuneArticle], gold: list[Labelled], sources: tuple[str, ...] = ("token",),
+) -> tuple[tuple[float, int, int, str], float]:
+    """(threshold, gap, minimum tokens, source) with the best SI F1 on the articles given, and that F1."""
     from unspin.techniques.infer import find_spans
 
-    best = ((0.5, 0, 1), -1.0)
-    for threshold in SPAN_THRESHOLDS:
-        for gap in SPAN_GAPS:
-            for min_tokens in SPAN_MIN_TOKENS:
-                predicted = [
-                    Labelled(a.article_id, None, s, e)
-                    for a in dev for s, e, _ in find_spans(a.encoded, threshold, gap, min_tokens)
-                ]
-                f = score(gold, predicted)["si"]["f1"]
-                if f > best[1] + 1e-9:
-                    best = ((threshold, gap, min_tokens), f)
+    best = ((0.5, 0, 1, sources[0]), -1.0)
+    for source in sources:
+        rules = [(0.0, 0, 1)] if source == "viterbi" else [
+            (t, g, m) for t in SPAN_THRESHOLDS for g in SPAN_GAPS for m in SPAN_MIN_TOKENS
+        ]
+        for threshold, gap, min_tokens in rules:
+            predicted = [
+                Labelled(a.article_id, None, s, e)
+                for a in tune for s, e, _ in find_spans(a.encoded, threshold, gap, min_tokens, source)
+            ]
+            f = score(gold, predicted)["si"]["f1"]
+            if f > best[1] + 1e-9:
+                best = ((threshold, gap, min_tokens, source), f)
     return best
 
 
@@ -71,11 +80,11 @@ class Candidate:
     correct: bool
 
 
-def dev_candidates(net, dev: list[DevArticle], decision: Decision) -> list[Candidate]:
+def tune_candidates(net, tune: list[TuneArticle], decision: Decision) -> list[Candidate]:
     from unspin.techniques.infer import classify
 
     out = []
-    for a in dev:
+    for a in tune:
         spans = decision.spans(a.encoded)
         probs = decision.adjust(classify(net, a.encoded, [(s, e) for s, e, _ in spans]))
         for k, t, raw in candidates(a.encoded, probs, spans):
@@ -107,12 +116,12 @@ def choose_thresholds(cands: list[Candidate], confidence: np.ndarray, gold: list
 OFFSETS = tuple(round(x, 2) for x in np.arange(-2.0, 2.01, 0.25))
 
 
-def gold_span_probs(net, dev: list[DevArticle]) -> tuple[list[str], list[Labelled], np.ndarray]:
-    """The span head's probabilities on every dev gold row: (article of each row, rows, probabilities)."""
+def gold_span_probs(net, tune: list[TuneArticle]) -> tuple[list[str], list[Labelled], np.ndarray]:
+    """The span head's probabilities on every tune gold row: (article of each row, rows, probabilities)."""
     from unspin.techniques.infer import classify
 
     articles, rows, probs = [], [], []
-    for a in dev:
+    for a in tune:
         if a.gold:
             probs.append(classify(net, a.encoded, [(g.start, g.end) for g in a.gold]))
             rows.extend(a.gold)
@@ -149,7 +158,7 @@ def fit_offsets(rows: list[Labelled], probs: np.ndarray, sweeps: int = 2) -> np.
 
 
 def cross_validated_offsets(articles: list[str], rows: list[Labelled], probs: np.ndarray, folds: int = 5, seed: int = 13) -> float:
-    """TC micro-F1 when each dev article is labelled with offsets fitted on the other folds."""
+    """TC micro-F1 when each tune article is labelled with offsets fitted on the other folds."""
     unique = sorted(set(articles))
     rng = np.random.default_rng(seed)
     fold_of = dict(zip(unique, rng.permutation(len(unique)) % folds))
@@ -170,11 +179,16 @@ def cross_validated_offsets(articles: list[str], rows: list[Labelled], probs: np
     return score(rows, predicted)["tc"]["micro_f1"]
 
 
-def select(net, dev: list[DevArticle], log: Callable[[str], None] = print) -> tuple[Decision, dict]:
-    gold = [g for a in dev for g in a.gold]
-    (threshold, gap, min_tokens), si_f1 = best_span_rule(dev, gold)
-    log(f"span threshold {threshold}, gap {gap}, minimum tokens {min_tokens} (dev SI F1 {si_f1:.4f})")
-    articles, rows, probs = gold_span_probs(net, dev)
+def select(
+    net, tune: list[TuneArticle], log: Callable[[str], None] = print, sources: tuple[str, ...] | None = None,
+) -> tuple[Decision, dict]:
+    """Every decision, made on the articles given (the tune part of train; never the articles that are scored)."""
+    gold = [g for a in tune for g in a.gold]
+    if sources is None:
+        sources = SPAN_SOURCES if getattr(net, "crf", None) is not None else ("token",)
+    (threshold, gap, min_tokens, source), si_f1 = best_span_rule(tune, gold, sources)
+    log(f"span source {source}, threshold {threshold}, gap {gap}, minimum tokens {min_tokens} (tune SI F1 {si_f1:.4f})")
+    articles, rows, probs = gold_span_probs(net, tune)
     offsets = fit_offsets(rows, probs)
     tc_report = {
         "tc_without_offsets": tc_f1(rows, probs, np.zeros(len(TECHNIQUES))),
@@ -182,8 +196,11 @@ def select(net, dev: list[DevArticle], log: Callable[[str], None] = print) -> tu
         "tc_offsets_cross_validated": cross_validated_offsets(articles, rows, probs),
     }
     log("technique prior offsets: TC " + ", ".join(f"{k} {v:.4f}" for k, v in tc_report.items()))
-    prior = Decision(threshold, calibration.Calibration((0.0, 1.0), (0.0, 1.0)), {}, tuple(map(float, offsets)), gap, min_tokens)
-    cands = dev_candidates(net, dev, prior)
+    prior = Decision(
+        threshold, calibration.Calibration((0.0, 1.0), (0.0, 1.0)), {}, tuple(map(float, offsets)), gap, min_tokens,
+        span_source=source,
+    )
+    cands = tune_candidates(net, tune, prior)
     raw = np.array([c.raw for c in cands])
     correct = np.array([c.correct for c in cands], dtype=float)
     groups = np.array([c.article_id for c in cands])
@@ -214,5 +231,5 @@ def select(net, dev: list[DevArticle], log: Callable[[str], None] = print) -> tu
     }
     log(f"calibration: ECE {report['ece_reported_spans']:.4f} over {report['reported']} reported spans "
         f"({report['ece_reported_cross_fitted']:.4f} cross-fitted by article)")
-    decision = Decision(threshold, calib, thresholds, tuple(map(float, offsets)), gap, min_tokens, reported)
+    decision = Decision(threshold, calib, thresholds, tuple(map(float, offsets)), gap, min_tokens, reported, source)
     return decision, report
