@@ -611,11 +611,17 @@ def eval_techniques(
     if predictions is not None:
         write_predictions(result["found"], sys.stdout if str(predictions) == "-" else predictions)
     if result["scores"] is not None:
+        calibration = result["calibration"]
         if json_out:
-            typer.echo(json.dumps(result["scores"], indent=2))
+            typer.echo(json.dumps(result["scores"] | {"calibration": calibration}, indent=2))
         elif str(predictions) != "-":
             typer.echo(f"{result['articles']} articles, {len(result['found'])} spans found")
             typer.echo(format_table(result["scores"]))
+            typer.echo(
+                f"\nconfidence: the spans' confidences add up to {calibration['expected_right']} expected right; "
+                f"{calibration['right']} of {calibration['spans']} overlap a gold span of their technique "
+                f"(ECE {calibration['ece']:.4f}, 10 bins)"
+            )
 
 
 @train_app.command("techniques")

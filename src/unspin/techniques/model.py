@@ -26,6 +26,23 @@ from unspin.techniques.calibration import Calibration
 CANDIDATES = 2
 #: Cue words reported per span.
 CUES = 3
+#: Longest text read in one piece (characters); longer ones are cut at line ends (see ``chunks``).
+CHUNK_CHARS = 60_000
+
+
+def chunks(text: str, size: int) -> list[tuple[int, int]]:
+    """``[start, end)`` pieces of at most ``size`` characters, cut after a newline (else a space) where one is near."""
+    out, start = [], 0
+    while len(text) - start > size:
+        limit = start + size
+        cut = text.rfind("\n", start + size // 2, limit)
+        if cut < 0:
+            cut = text.rfind(" ", start + size // 2, limit)
+        end = cut + 1 if cut >= 0 else limit
+        out.append((start, end))
+        start = end
+    out.append((start, len(text)))
+    return out
 
 
 def model_dir() -> Path:
@@ -217,12 +234,27 @@ class TechniqueModel:
         return self.decision.adjust(classify(self.net, encoded or self.encode(text), spans))
 
     def find(self, text: str, encoded=None) -> list[Found]:
-        """Technique spans kept where the candidate confidence reaches the technique's threshold, with the reported-span confidence."""
-        from unspin.techniques.infer import classify
+        """Technique spans kept where the candidate confidence reaches the technique's threshold, with the reported-span confidence.
 
+        A text longer than ``CHUNK_CHARS`` is read in pieces cut at line ends,
+        so memory stays bounded whatever the page's length (the encoder keeps
+        every window's vectors of the piece it reads).
+        """
         if not text.strip():
             return []
-        encoded = encoded or self.encode(text)
+        if encoded is None and len(text) > CHUNK_CHARS:
+            found = []
+            for start, end in chunks(text, CHUNK_CHARS):
+                found.extend(
+                    Found(f.start + start, f.end + start, f.technique, f.confidence, f.cues)
+                    for f in self.find(text[start:end])
+                )
+            return found
+        return self._find(text, encoded or self.encode(text))
+
+    def _find(self, text: str, encoded) -> list[Found]:
+        from unspin.techniques.infer import classify
+
         spans = self.decision.spans(encoded)
         probs = self.decision.adjust(classify(self.net, encoded, [(s, e) for s, e, _ in spans]))
         found = []

@@ -151,7 +151,7 @@ def run(
                 "dev_labels_sha256": sha256(data / "dev" / "dev-task-flc-tc.labels"),
             },
         },
-        "dev": compact_scores(dev["scores"]) | {"calibration": calibration_report},
+        "dev": compact_scores(dev["scores"]) | {"calibration": calibration_report, "calibration_on_dev": dev["calibration"]},
         "designs": designs,
     }
     out.mkdir(parents=True, exist_ok=True)
