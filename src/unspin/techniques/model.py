@@ -214,7 +214,12 @@ class TechniqueModel:
             surface=base.get("surface", False), crf=base.get("crf", False),
         )
         net.eval()
-        return cls(net, encoder.load_tokenizer(), Decision.from_json(config["decision"]), config)
+        lexical = None
+        if base.get("lexical"):
+            from unspin.techniques.lexical_io import ShippedSpanFinder
+
+            lexical = ShippedSpanFinder(directory / base["lexical"])
+        return cls(net, encoder.load_tokenizer(), Decision.from_json(config["decision"]), config, lexical=lexical)
 
     def encode(self, text: str):
         from unspin.techniques.infer import encode

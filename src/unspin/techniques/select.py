@@ -36,7 +36,7 @@ from unspin.techniques.model import Decision, candidates
 SPAN_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.15, 0.71, 0.05))
 #: Where span candidates come from (see ``infer.Encoded.inside``); the tune part picks one.
 SPAN_SOURCES = ("token", "crf", "mean", "viterbi")
-SPAN_GAPS = (0, 3, 5, 8, 12, 20)
+SPAN_GAPS = (0, 3, 5, 8, 12, 20, 30, 50)
 SPAN_MIN_TOKENS = (1, 2)
 TECHNIQUE_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.0, 0.91, 0.05))
 
