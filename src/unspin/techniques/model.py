@@ -77,6 +77,8 @@ class Decision:
     reported: Calibration | None = None
     #: Which per-token probability finds spans: the token head, the CRF's marginals, their mean, or the CRF's best tags.
     span_source: str = "token"
+    #: Every span is reported with its most likely technique; thresholds gate only the runner-up.
+    keep_best: bool = False
 
     def shown_confidence(self, confidence: float) -> float:
         return float(self.reported(confidence)) if self.reported else confidence
@@ -95,6 +97,7 @@ class Decision:
             "span_gap": self.span_gap,
             "span_min_tokens": self.span_min_tokens,
             "span_source": self.span_source,
+            "keep_best": self.keep_best,
             "calibration": self.calibration.to_json(),
             "reported_calibration": self.reported.to_json() if self.reported else None,
             "thresholds": {t: round(self.thresholds[t], 4) for t in TECHNIQUES},
@@ -111,6 +114,7 @@ class Decision:
             int(data.get("span_min_tokens", 1)),
             Calibration.from_json(data["reported_calibration"]) if data.get("reported_calibration") else None,
             data.get("span_source", "token"),
+            bool(data.get("keep_best", False)),
         )
 
     def spans(self, encoded) -> list[tuple[int, int, float]]:
@@ -262,11 +266,13 @@ class TechniqueModel:
 
         spans = self.decision.spans(encoded)
         probs = self.decision.adjust(classify(self.net, encoded, [(s, e) for s, e, _ in spans]))
-        found = []
+        found, seen = [], set()
         for k, t, raw in candidates(encoded, probs, spans):
             confidence = float(self.decision.calibration(raw))
             technique = TECHNIQUES[t]
-            if confidence >= self.decision.thresholds[technique]:
+            best = k not in seen
+            seen.add(k)
+            if (self.decision.keep_best and best) or confidence >= self.decision.thresholds[technique]:
                 start, end, _ = spans[k]
                 shown = self.decision.shown_confidence(confidence)
                 if shown <= 0.0:  # the reported-span map says such spans were never right on dev

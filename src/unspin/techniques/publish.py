@@ -106,9 +106,9 @@ def run(
     from unspin.techniques.select import select
     from unspin.techniques.train import fit, packaged_tune_ids, split_train
 
-    started = time.monotonic()
     tune_ids = packaged_tune_ids() if tune_ids is None else tune_ids
     net, info = fit(data, settings, log, tune_ids=tune_ids, checkpoint=checkpoint, resume=resume)
+    fitted = time.monotonic()
     round_to_half(net)
     tokenizer = encoder.load_tokenizer()
     parts = split_train(data, tune_ids)
@@ -126,7 +126,8 @@ def run(
     if compare:
         designs["lexical"] = lexical_scores
         designs |= compare_designs(net, tokenizer, tune, data, lexical_model, log)
-    elapsed = round(time.monotonic() - started, 1)
+    # fitting's time includes what a killed run spent before --resume; the rest is this process's
+    elapsed = round(info["train_seconds"] + time.monotonic() - fitted, 1)
     config = {
         "format": 1,
         "labels": list(TECHNIQUES),
