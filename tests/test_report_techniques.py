@@ -85,12 +85,26 @@ def test_summary_counts_and_density():
 
 
 def test_summary_of_an_empty_document_or_layer():
+    nothing = {"own": 0, "quoted": 0}
     assert technique_summary(Document("", layers={"techniques": []})) == {
-        "words": 0, "spans": 0, "by_technique": {},
+        "words": 0, "spans": 0, "expected_right": 0.0, "by_voice": nothing, "by_technique": {},
     }
     empty = Document("   \n", layers={"techniques": [Span(0, 2, "Doubt", 0.4)]})
     assert technique_summary(empty)["by_technique"] == {"Doubt": {"count": 1, "per_1000_words": 0.0}}
-    assert technique_summary(Document("no layer here")) == {"words": 3, "spans": 0, "by_technique": {}}
+    assert technique_summary(Document("no layer here")) == {
+        "words": 3, "spans": 0, "expected_right": 0.0, "by_voice": nothing, "by_technique": {},
+    }
+
+
+def test_summary_says_how_many_spans_are_expected_to_be_right_and_whose_voice_they_are_in():
+    doc = sample()  # confidences 0.83, 0.61, 0.42, 0.55, 0.7, 0.9; no voice given: own
+    summary = technique_summary(doc)
+    assert summary["expected_right"] == 4.01
+    assert summary["by_voice"] == {"own": 6, "quoted": 0}
+    quoted = [Span(s.start, s.end, s.label, s.confidence, s.component, {**s.attrs, "voice": "quoted", "speaker": "X"})
+              for s in doc.layer("techniques")[:2]]
+    doc.set_layer("techniques", [*quoted, *doc.layer("techniques")[2:]])
+    assert technique_summary(doc)["by_voice"] == {"own": 4, "quoted": 2}
 
 
 # JSON -------------------------------------------------------------------
