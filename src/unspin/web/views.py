@@ -125,8 +125,8 @@ def segments(doc: Document) -> list[Segment]:
     most confident lowest: classes ``b1-<slug>`` .. ``b3-<slug>``.
     """
     drawn: list[tuple[str, Span, tuple[str, ...]]] = []
-    techniques = doc.layer("techniques")
-    said = {id(s): v for s, v in zip(techniques, voices(doc, techniques))}
+    layer_spans = doc.layer("techniques")
+    said = {id(s): v for s, v in zip(layer_spans, voices(doc, layer_spans))}
     for name, layer in doc.layers.items():
         for span in layer:
             if span.end > span.start and (classes := _classes(name, span)):
