@@ -372,7 +372,8 @@ def search(
     AND / OR / NOT in capitals with parentheses (a space means AND), -word
     to exclude; filters that apply to the whole query: outlet:DOMAIN or
     outlet:"Site Name", entity:"Canonical Name", technique:NAME (e.g.
-    loaded, fear, name_calling), language:en, after:YYYY-MM-DD and
+    loaded, fear, name_calling; a span of it at confidence 0.3 or more,
+    the floor profiles count at), language:en, after:YYYY-MM-DD and
     before:YYYY-MM-DD (both inclusive); -outlet:X excludes.
 
     Examples:

@@ -353,7 +353,9 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/api/outlets/{domain}", tags=["outlets"], summary="An outlet's profile")
     def api_outlet(domain: str, c: Connection = Depends(conn)):
-        """An outlet's profile: technique mix and density, speculation, vague sourcing, appeals, per month."""
+        """An outlet's profile: technique mix and density, speculation, vague sourcing, appeals, per month.
+        Techniques count the spans at or above `technique_floor` in the articles' own voice; those in words
+        they quote are in `quoted_techniques`, and `technique_spans_all` counts every span found."""
         profile = read.outlet_profile(c, domain)
         if profile is None:
             raise not_found(f"Outlet {domain}")
@@ -362,7 +364,8 @@ def create_app(db_url: str) -> FastAPI:
     @app.get("/api/entities/{canonical:path}", tags=["entities"], summary="An entity's profile")
     def api_entity(canonical: str, c: Connection = Depends(conn)):
         """Where an entity (by canonical name) is named: mentions per month, outlets, entities beside it, and
-        the outlet figures (technique mix, speculation, sourcing, appeals) over the documents naming it."""
+        the outlet figures (technique mix, speculation, sourcing, appeals) over the documents naming it,
+        techniques counted as for an outlet (at or above `technique_floor`, own voice and quoted apart)."""
         profile = read.entity_profile(c, canonical)
         if profile is None:
             raise not_found(f"Entity {canonical}")
@@ -377,7 +380,9 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/api/stories/{pk}", tags=["stories"], summary="One story across outlets")
     def api_story(pk: int, c: Connection = Depends(conn)):
-        """One story across outlets: per original document, what it alone names and gives, and its tone."""
+        """One story across outlets: per original document, what it alone names and gives, and its tone:
+        technique spans at or above `technique_floor`, its own (`techniques`) and quoted ones with their
+        `speaker` (`quoted_techniques`)."""
         found = read.story(c, pk)
         if found is None:
             raise not_found(f"Story {pk}")
