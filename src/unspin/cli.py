@@ -133,6 +133,12 @@ def analyze(
         "resolve against it. Without either, the date is inferred from the text and marked so.",
     ),
     jobs: Optional[int] = _JOBS_OPTION,
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence", min=0.0, max=1.0, metavar="FLOOR",
+        help="Hide technique spans whose calibrated confidence is below FLOOR (0 to 1), in every format; "
+        "the default 0 shows them all. The report says how many were hidden, and the JSON records the "
+        "floor in the document's notes.",
+    ),
 ) -> None:
     """Read articles, separate page furniture, run the pipeline and report.
 
@@ -145,8 +151,12 @@ def analyze(
 
       unspin analyze crawl.warc.gz --format jsonl --out docs.jsonl
 
+      unspin analyze page.html --min-confidence 0.3
+
       cat scrape.txt | unspin analyze - --format json
     """
+    from unspin.summary import apply_floor
+
     fmt = None if input_format is InputFormat.auto else input_format.value
     stream = open(out, "w", encoding="utf-8") if out else sys.stdout
     console = Console(file=stream, highlight=False, soft_wrap=False) if format is OutputFormat.text else None
@@ -163,6 +173,7 @@ def analyze(
                     failures.append(item)
                     continue
                 written += 1
+                apply_floor(item, min_confidence)
                 if format is OutputFormat.jsonl:
                     stream.write(item.dumps() + "\n")
                 elif format is OutputFormat.text:
@@ -361,7 +372,8 @@ def search(
     AND / OR / NOT in capitals with parentheses (a space means AND), -word
     to exclude; filters that apply to the whole query: outlet:DOMAIN or
     outlet:"Site Name", entity:"Canonical Name", technique:NAME (e.g.
-    loaded, fear, name_calling), language:en, after:YYYY-MM-DD and
+    loaded, fear, name_calling; a span of it at confidence 0.3 or more,
+    the floor profiles count at), language:en, after:YYYY-MM-DD and
     before:YYYY-MM-DD (both inclusive); -outlet:X excludes.
 
     Examples:
