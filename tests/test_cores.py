@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from unspin import cores
@@ -182,3 +187,51 @@ def test_the_environment_is_checked(fresh, monkeypatch):
     with pytest.raises(ValueError, match="UNSPIN_THREADS"):
         cores.use()
 
+
+# The command, for real.
+
+
+def test_analyze_gives_the_same_bytes_whatever_the_thread_count(tmp_path, cli):
+    from conftest import EXAMPLES
+    from test_ingest import write_corpus
+    from test_techniques_model import LOADED, NEUTRAL
+
+    corpus = write_corpus(tmp_path / "corpus.jsonl", n=6)
+    loaded = tmp_path / "loaded.txt"  # so that technique spans, and their confidences, are compared too
+    loaded.write_text("Council budget\n\n" + NEUTRAL + LOADED + "\n", encoding="utf-8")
+    args = ("analyze", "--no-progress", "--format", "jsonl", "--jobs", "1", str(EXAMPLES), str(corpus), str(loaded))
+    one = cli(*args, timeout=600, env={cores.ENV: "1"})
+    two = cli(*args, timeout=600, env={cores.ENV: "2"})
+    assert one.returncode == 1  # the corpus's bad JSON line
+    assert json.loads(one.stdout.decode().splitlines()[-1])["layers"]["techniques"]
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr
+
+
+def test_a_bad_thread_count_is_one_line_and_exit_2(cli):
+    done = cli("analyze", "-", stdin=b"text", env={cores.ENV: "many"})
+    assert done.returncode == 2
+    assert done.stdout == b""
+    assert done.stderr.decode().splitlines() == [
+        "unspin: error: UNSPIN_THREADS must be a whole number of threads, 1 or more, not 'many'"]
+
+
+PROBE = """
+import os, sys
+sys.argv = ["unspin", "--version"]
+from unspin.cli import run
+try:
+    run()
+except SystemExit:
+    pass
+print(os.environ["OMP_WAIT_POLICY"])
+"""
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_the_command_has_openmp_wait_passively_unless_told_otherwise(given, expected):
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if given:
+        env["OMP_WAIT_POLICY"] = given
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.splitlines()[-1] == expected
