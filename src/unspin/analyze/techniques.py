@@ -25,11 +25,14 @@ from unspin.document import Document, Span
 
 @registry.component("techniques", assigns="techniques", requires=["attributions"])
 def techniques(doc: Document) -> Iterator[Span]:
+    from unspin import cores
     from unspin.techniques.model import load
 
     require_english(doc)
     passages = voice.passages(doc.text, doc.layer("attributions"), doc.layer("entities"))
-    for found in load().find(doc.text):
+    model = load()
+    cores.recheck()  # a long batch follows the cores other processes leave free
+    for found in model.find(doc.text):
         yield Span(
             found.start,
             found.end,

@@ -197,10 +197,10 @@ class TechniqueModel:
     def load(cls, directory: Path | None = None, threads: int | None = None) -> "TechniqueModel":
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub, whatever transformers would do
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
         from safetensors.torch import load_file
         from transformers.utils import logging as hf_logging
 
+        from unspin import cores
         from unspin.techniques import encoder
 
         hf_logging.set_verbosity_error()
@@ -210,8 +210,7 @@ class TechniqueModel:
             raise RuntimeError(f"the technique model is missing: {weights} not found")
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
         check_base(config["base"]["weights_sha256"])
-        if threads:
-            torch.set_num_threads(threads)
+        cores.use(threads)  # the count given, else UNSPIN_THREADS, else the cores free to this process
         base = config["base"]
         net = encoder.build(
             load_file(weights), frozen_layers=base.get("frozen_layers", encoder.FROZEN_LAYERS),
