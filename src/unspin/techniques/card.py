@@ -112,12 +112,18 @@ def verdict(encoder: dict, lexical: dict | None) -> str:
             f"the feature-based design on {' and '.join(worse)}.")
 
 
+def _variants(report: dict) -> str:
+    v = report.get("variants") or {}
+    names = {"gated": "thresholds on every technique", "keep_best": "every span keeps its best"}
+    return "; ".join(f"{names[k]}: SI {x['si_f1']:.4f}, end to end {x['end_to_end_f1']:.4f}" for k, x in v.items())
+
+
 def reliability_section(dev_calibration: dict | None) -> str:
     if not dev_calibration:
         return ""
-    return f"""Measured on PTC dev, which took part in no choice (a span is right when a
-dev gold span of its technique overlaps it): ECE **{dev_calibration['ece']:.4f}** over
-the {dev_calibration['spans']} reported spans. Their confidences add up to
+    return f"""Expected calibration error (ECE, 10 equal-width bins), measured on PTC dev,
+which took part in no choice (a span is right when a dev gold span of its
+technique overlaps it): **{dev_calibration['ece']:.4f}** over the {dev_calibration['spans']} reported spans. Their confidences add up to
 {dev_calibration['expected_right']} expected right; {dev_calibration['right']} were.
 
 {format_reliability(dev_calibration['reliability'])}
@@ -143,6 +149,10 @@ def render_card(config: dict) -> str:
         "viterbi": "the CRF's best tag sequence",
     }
     source = decision.get("span_source", "token")
+    if source.startswith("blend"):
+        weight = int(source[len("blend"):])
+        sources[source] = (f"the per-token blend ({weight}% the feature-based design's probability, "
+                           f"{100 - weight}% the mean of the token head's and the CRF's)")
     rule = (
         "Spans are the runs of B/I tags of the CRF's best sequence." if source == "viterbi" else
         f"A token counts as inside a span when {sources.get(source, source)} is at least "
@@ -200,11 +210,10 @@ The corpus is not part of unspin: it is research-only and may not be redistribut
     chosen to maximise TC micro-F1: a prior correction.
   - Each span is offered its 2 most likely techniques. The confidence of a
     (span, technique) pair is `calibrate(mean inside-score × technique
-    probability)`, using isotonic regression.
-  - A pair is reported when its confidence reaches the technique's threshold
-    (table below); the confidence shown is then mapped once more, among
-    reported pairs only (see Calibration). A pair that map sends to 0 is
-    dropped.
+    probability)`, mapped as the Calibration section says.
+  - {"Every span is reported with its most likely technique; the runner-up is reported too when its confidence reaches that technique's threshold (table below). The tune part preferred this to gating every technique by its threshold (SI F1 + end-to-end F1 there: " + _variants(calibration) + ")." if decision.get("keep_best") else "A pair is reported when its confidence reaches the technique's threshold (table below)" + (" (the tune part preferred this to keeping every span's best technique: " + _variants(calibration) + ")." if calibration.get("variants") else ".")}
+    The confidence shown is then mapped once more, among reported pairs only
+    (see Calibration); a pair that map sends to 0 is dropped.
 - Files: `weights.safetensors` (the fine-tuned layers and the heads, half
   precision), `config.json` (thresholds, calibration maps, versions, figures),
   and this card.
@@ -261,12 +270,17 @@ Per technique, shipped model (end to end: span and technique must both match):
 ## Calibration
 
 A (span, technique) prediction counts as correct when a gold span of the
-same technique overlaps it. Confidence is mapped twice, both times by
-isotonic regression fitted on the tune part:
+same technique overlaps it. Confidence is mapped twice, both maps fitted
+on the tune part:
 1. every candidate's raw score is calibrated, and the per-technique
    thresholds apply to that candidate confidence;
-2. the confidence of the candidates that pass is mapped once more, fitted on
-   those alone.
+2. the confidence of the candidates that are reported is mapped once more,
+   fitted on those alone.
+
+Each map is isotonic regression or a logistic (Platt) curve over the
+score's log-odds, whichever has the lower ECE on the tune part when each
+article is mapped by a map fitted without it (here: {calibration.get('first_map', 'isotonic')}, then
+{calibration.get('second_map', 'isotonic')}).
 
 {reliability_section(dev.get('calibration_on_dev'))}
 On the tune part itself (where the maps were fitted): ECE {calibration['ece_reported_spans']:.4f} over
