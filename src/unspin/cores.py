@@ -1,4 +1,4 @@
-"""How many threads torch takes here: the cores this process may use, less those other processes are using.
+"""How many threads torch takes here: the cores this process may use, and, when its threads spin, those free.
 
 torch's default is every core of the machine, as if it were alone on it. When
 another process shares the cores, two torch threads on two cores wait on each
@@ -12,9 +12,20 @@ So the count is decided, in this order:
    affinity, bounded by a cgroup CPU quota), or less when it is one of
    several processes splitting them (a ``--jobs`` worker takes
    ``cores // jobs``, a Spark task ``spark.task.cpus``: ``share_cores``);
-3. within that share, the cores actually free: those not used by other
-   processes, measured from ``/proc/stat``. A core counts when at least half
-   of it is free. At least one thread, always.
+3. when OpenMP's threads spin at barriers (``OMP_WAIT_POLICY`` is not
+   ``PASSIVE``: GNU OpenMP, torch's, spins by default), only the cores of
+   that share that other processes leave free, measured from
+   ``/proc/stat``: a core counts when at least half of it is free; at least
+   one thread, always. With ``PASSIVE`` (what ``wait_passively`` sets, as
+   the command does), the share.
+
+Why the wait policy decides whether free cores matter (measured by
+``bench/bench_techniques.py``, figures in the README): a spinning thread
+that waits at a barrier holds a core the other process needs, so under
+contention two spinning threads lose to one. A sleeping thread gives its
+core back while it waits, and the scheduler gives each runnable thread its
+turn: under contention two sleeping threads beat one, as they do on an idle
+machine, so taking fewer threads than the share would only cost time.
 
 Why ``/proc/stat`` and not ``os.getloadavg()``: the load average is a
 one-minute (at best) exponentially damped count of runnable tasks, so it
@@ -36,14 +47,14 @@ process is not niced itself: Linux's scheduler gives a nice-0 process almost
 all of a core shared with a nice-19 one. (``/proc/stat`` does not say how
 niced they are, so a slightly niced competitor is counted as free too.)
 
-Re-checking: ``recheck()``, called by the techniques layer before each
-document, decides again every ``RECHECK_SECONDS`` over the time since the
+Re-checking, where the free cores decide: ``recheck()``, called by the
+techniques layer before each document, decides again every ``RECHECK_SECONDS`` over the time since the
 last check. A batch of hours outlives the load that was there when it
 started (a training run that ends, a second batch that starts), and a thread
 count fixed at load would keep the wrong one for the rest of it. An explicit
 count is never re-decided.
 
-Off Linux (no ``/proc/stat``) the count is the share. torch's thread count is
+Off Linux (no ``/proc/stat``), the count is the share. torch's thread count is
 process-wide state, so this module's state is too: the share set by the
 process that splits the cores, and the last measurement.
 """
@@ -210,6 +221,15 @@ def free_cores(before: Snapshot, after: Snapshot, cpus: list[int], nice_is_free:
     return max(0.0, counted - max(0.0, busy - own))
 
 
+def spinning() -> bool:
+    """Whether OpenMP threads spin at barriers: OMP_WAIT_POLICY is not PASSIVE (GNU OpenMP spins by default).
+
+    The runtime read the variable when torch loaded; the environment is
+    taken to say what it read (``wait_passively`` runs before torch loads).
+    """
+    return os.environ.get("OMP_WAIT_POLICY", "").strip().upper() != "PASSIVE"
+
+
 def not_niced() -> bool:
     try:
         return os.getpriority(os.PRIO_PROCESS, 0) <= 0
@@ -254,7 +274,7 @@ def use(threads: int | None = None, sample: float = SAMPLE_SECONDS) -> int:
         return n
     cpus = allowed_cpus()
     share = min(_share or len(cpus), allowed_cores(cpus))
-    before = snapshot() if share > 1 else None
+    before = snapshot() if share > 1 and spinning() else None
     if before is None:
         _watch = None
         set_threads(share)
