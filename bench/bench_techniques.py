@@ -15,15 +15,16 @@ The behaviours (``BEHAVIOURS``):
 
 - old: torch's own thread count (every core) and OpenMP's default wait
   policy (GNU OpenMP's threads spin a while at each barrier);
-- unspin: what the command does, ``OMP_WAIT_POLICY=PASSIVE`` and the thread
-  count ``unspin.cores`` decides (with PASSIVE, the process's share);
-- contended only, the two alternatives it was chosen over: PASSIVE with one
-  thread, and OpenMP's default wait with the thread count following the
-  cores other processes leave free (what ``unspin.cores`` does when threads
-  spin).
+- unspin: what the command does: the wait policy ``cores.choose_wait_policy``
+  picks in the child before torch loads (PASSIVE when the cores are shared),
+  and the thread count ``unspin.cores`` decides;
+- the alternatives it was chosen over: PASSIVE on free cores (idle), and
+  under contention PASSIVE with one thread, and OpenMP's default wait with
+  the thread count following the free cores (what a batch that started on
+  free cores does when a competitor comes).
 
 Load time and peak memory are taken with each side alone in a fresh child
-process, with unspin's behaviour. The size of the model files shipped in
+process, with unspin's behaviour, idle. The size of the model files shipped in
 the repository (``src/unspin/models/``) is reported and checked too. Exit
 status 1 when unspin's ratio, idle or contended, is over 3 or the model
 files are over 50 MB.
@@ -62,14 +63,16 @@ def load_texts(directory: Path) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(directory.glob("*.txt"))]
 
 
-#: name: (description, OMP_WAIT_POLICY or None for OpenMP's default, UNSPIN_THREADS or None for unspin's decision)
+#: name: (description, OMP_WAIT_POLICY: a value, None for OpenMP's own, "choose" for unspin's choice,
+#: UNSPIN_THREADS: a value, or None for unspin's decision, torch's own for "old")
 BEHAVIOURS = {
     "old": ("old: torch's own threads, OpenMP's default wait", None, None),
-    "unspin": ("unspin: PASSIVE wait, unspin.cores's count", "PASSIVE", None),
+    "unspin": ("unspin: wait policy and threads as the command chooses", "choose", None),
+    "passive": ("PASSIVE wait, the share", "PASSIVE", None),
     "one": ("PASSIVE wait, 1 thread", "PASSIVE", "1"),
     "spinning": ("default wait, threads following the free cores", None, None),
 }
-ROWS = (("idle", "old"), ("idle", "unspin"),
+ROWS = (("idle", "old"), ("idle", "unspin"), ("idle", "passive"),
         ("contended", "old"), ("contended", "unspin"), ("contended", "one"), ("contended", "spinning"))
 
 
@@ -77,7 +80,7 @@ def child_environment(behaviour: str) -> dict[str, str]:
     """The environment of a child run: the behaviour's wait policy and thread count, nothing inherited for them."""
     _, wait, threads = BEHAVIOURS[behaviour]
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "UNSPIN_THREADS")}
-    if wait:
+    if wait and wait != "choose":
         env["OMP_WAIT_POLICY"] = wait
     if threads:
         env["UNSPIN_THREADS"] = threads
@@ -117,35 +120,51 @@ def load_side(side: str, behaviour: str = "unspin"):
 
 
 def memory_worker(side: str, directory: Path) -> dict:
+    from unspin import cores
+
+    cores.choose_wait_policy()  # as the command does, before torch loads
     fn, loaded = load_side(side)
     fn(load_texts(directory))
     return {"side": side, "load_seconds": loaded, "peak_rss_mb": peak_rss_mb()}
 
 
 def timing_worker(behaviour: str, directory: Path, repeat: int) -> dict:
+    if BEHAVIOURS[behaviour][1] == "choose":
+        from unspin import cores
+
+        cores.choose_wait_policy()  # as the command does, before torch loads
     fns = {side: load_side(side, behaviour)[0] for side in ("spacy", "techniques")}
     result = paired_passes(fns, load_texts(directory), repeat, reference="spacy", measured="techniques")
     return {**result, "threads": sorted(THREADS_SEEN), "wait_policy": os.environ.get("OMP_WAIT_POLICY", "default")}
 
 
 def timed_run(behaviour: str, busy: int, directory: Path, repeat: int) -> dict:
-    """One child's paired passes, with ``busy`` competing processes running from before it starts to after it ends."""
+    """One child's paired passes, with ``busy`` competing processes running from before it starts to after it ends.
+
+    Also the cores other processes at nice 0 or less (neither the child nor
+    the competitors) used meanwhile: a row they used is not a clean figure.
+    """
     competitors = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(busy)]
     try:
         if competitors:
             time.sleep(1.0)  # the competitors are running when the model decides its threads
-        done = subprocess.run(
+        before, start = process_ticks(), time.monotonic()
+        child = subprocess.Popen(
             [sys.executable, __file__, "--worker", "timing", "--behaviour", behaviour, "--articles", str(directory),
              "--repeat", str(repeat)],
-            capture_output=True, text=True, env=child_environment(behaviour),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_environment(behaviour),
         )
+        out, err = child.communicate()
+        after, wall = process_ticks(), time.monotonic() - start
     finally:
         for process in competitors:
             process.kill()
             process.wait()
-    if done.returncode != 0:
-        raise SystemExit(f"bench: the {behaviour} run failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    if child.returncode != 0:
+        raise SystemExit(f"bench: the {behaviour} run failed:\n{err[-3000:]}")
+    ours = {os.getpid(), child.pid, *(p.pid for p in competitors)}
+    others = [(cores, nice) for cores, pid, _, nice in cpu_used(before, after, wall) if pid not in ours]
+    return {**json.loads(out.strip().splitlines()[-1]), "others": sum(c for c, nice in others if nice <= 0)}
 
 
 def model_files_mb(folder: Path = MODELS) -> dict[str, float]:
@@ -177,19 +196,25 @@ def process_ticks() -> dict[int, tuple[str, int, int]]:
     return out
 
 
+def cpu_used(before: dict, after: dict, wall: float) -> list[tuple[float, int, str, int]]:
+    """(cores, pid, name, nice) of each process that used at least 0.05 cores between two ``process_ticks``.
+
+    A process started in between counts with all its time; one that ended in between is not seen.
+    """
+    hz = os.sysconf("SC_CLK_TCK")
+    used = []
+    for pid, (name, ticks, nice) in after.items():
+        cores = (ticks - (before[pid][1] if pid in before else 0)) / hz / wall
+        if cores >= 0.05:
+            used.append((cores, pid, name, nice))
+    return sorted(used, reverse=True)
+
+
 def others_on_the_machine(seconds: float = 3.0) -> str:
     """The cores other processes used over a few seconds, niced or not, and which did, for the report."""
     before, start = process_ticks(), time.monotonic()
     time.sleep(seconds)
-    after, wall = process_ticks(), time.monotonic() - start
-    hz, me = os.sysconf("SC_CLK_TCK"), os.getpid()
-    used = []
-    for pid, (name, ticks, nice) in after.items():
-        if pid != me and pid in before:
-            cores = (ticks - before[pid][1]) / hz / wall
-            if cores >= 0.05:
-                used.append((cores, pid, name, nice))
-    used.sort(reverse=True)
+    used = [u for u in cpu_used(before, process_ticks(), time.monotonic() - start) if u[1] != os.getpid()]
     plain = sum(c for c, _, _, nice in used if nice <= 0)
     niced = sum(c for c, _, _, nice in used if nice > 0)
     who = ", ".join(f"{name} (pid {pid}, nice {nice}) {c:.2f}" for c, pid, name, nice in used) or "none"
@@ -218,8 +243,8 @@ def main() -> int:
         return 2
 
     before = others_on_the_machine()
-    os.environ.update(child_environment("unspin"))  # the memory workers run with unspin's behaviour
-    os.environ.pop("UNSPIN_THREADS", None)
+    for name in ("OMP_WAIT_POLICY", "UNSPIN_THREADS"):  # the memory workers run with unspin's behaviour
+        os.environ.pop(name, None)
     memory = memory_of_each(__file__, ("spacy", "techniques"), "--articles", str(args.articles))
     runs = {}
     for case, behaviour in ROWS:
@@ -230,7 +255,7 @@ def main() -> int:
     total_mb = sum(files.values())
     base_mb = base_weights_mb()
 
-    idle, contended = runs["idle", "unspin"], runs["contended", "unspin"]
+    idle, contended = runs["idle", "unspin"], runs["contended", "unspin"]  # the figures with a target
     n = idle["articles"]
     cores_line = f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} cores"
     lines = [
@@ -240,16 +265,18 @@ def main() -> int:
         f"{n} articles from `{args.articles}`; {args.repeat} passes per side, alternating, in one process per row; "
         "the pass nearest the median ratio is shown. Contended: "
         f"{args.busy} CPU-bound process{'es' if args.busy != 1 else ''} (a Python busy loop, no pinning) started "
-        "by the benchmark ran through the whole row, under both sides.",
+        "by the benchmark ran through the whole row, under both sides. Last column: the cores other processes "
+        "at nice 0 or less used during the row (not the benchmark's own; above about 0.05, the row was disturbed).",
         "",
-        "| case | behaviour | torch threads | spaCy (s) | techniques (s) | techniques / spaCy | per pass |",
-        "|---|---|---|---:|---:|---:|---|",
+        "| case | behaviour | wait policy | torch threads | spaCy (s) | techniques (s) | techniques / spaCy "
+        "| per pass | others at nice ≤ 0 (cores) |",
+        "|---|---|---|---|---:|---:|---:|---|---:|",
     ]
     for (case, behaviour), r in runs.items():
         lines.append(
-            f"| {case} | {BEHAVIOURS[behaviour][0]} | {', '.join(map(str, r['threads']))} "
+            f"| {case} | {BEHAVIOURS[behaviour][0]} | {r['wait_policy']} | {', '.join(map(str, r['threads']))} "
             f"| {r['seconds']['spacy']:.2f} | {r['seconds']['techniques']:.2f} "
-            f"| **{r['ratio']:.2f}x** | {', '.join(f'{x:.2f}x' for x in r['ratios'])} |"
+            f"| **{r['ratio']:.2f}x** | {', '.join(f'{x:.2f}x' for x in r['ratios'])} | {r['others']:.2f} |"
         )
     lines += [
         "",
