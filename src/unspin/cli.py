@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from unspin import __version__
-from unspin.cores import ENV, explicit, wait_passively
+from unspin.cores import ENV, choose_wait_policy, explicit
 from unspin.document import Document
 from unspin.errors import Failure
 
@@ -701,12 +701,13 @@ def train_techniques(
 
 
 def run() -> None:  # console-script entry point
-    wait_passively()  # before anything imports torch: its OpenMP threads then leave a shared core to others
     try:
         explicit(os.environ.get(ENV))
     except ValueError as problem:
         err.print(f"unspin: error: {problem}", markup=False, soft_wrap=True)
         sys.exit(2)
+    # Before anything imports torch (spaCy's load does): OpenMP's threads sleep at barriers if the cores are shared.
+    choose_wait_policy()
     # The command reports bad pages itself, one line each; the extractors'
     # own log chatter about the same pages would only repeat it.
     for name in ("trafilatura", "htmldate", "charset_normalizer"):

@@ -1,10 +1,17 @@
-"""How many threads torch takes here: the cores this process may use, less those other processes are using.
+"""torch's threads here: how many (the cores this process may use, or those free), and whether they spin.
 
-torch's default is every core of the machine, as if it were alone on it. When
-another process shares the cores, two torch threads on two cores wait on each
-other at every barrier while the other process holds one of the cores, and
-the technique layer's time grew from 0.9 to 4.5 times spaCy's (issue 12).
-So the count is decided, in this order:
+torch's default is every core of the machine, as if it were alone on it, and
+GNU OpenMP's threads (torch's) spin for a while at every barrier. When
+another process shares the cores, two such threads on two cores wait on each
+other while the other process holds one of the cores, and the technique
+layer's time grew from 0.9 to 4.5 times spaCy's (issue 12).
+
+The wait policy, chosen once, before torch loads (``choose_wait_policy``,
+which the command runs first): ``OMP_WAIT_POLICY=PASSIVE`` (threads sleep
+at a barrier) when other processes hold some of this process's cores then,
+OpenMP's default when they are free. A value the user set stays.
+
+The thread count, decided where the technique model loads (``use``):
 
 1. an explicit count wins: ``TechniqueModel.load(threads=N)``, else the
    ``UNSPIN_THREADS`` environment variable;
@@ -12,9 +19,20 @@ So the count is decided, in this order:
    affinity, bounded by a cgroup CPU quota), or less when it is one of
    several processes splitting them (a ``--jobs`` worker takes
    ``cores // jobs``, a Spark task ``spark.task.cpus``: ``share_cores``);
-3. within that share, the cores actually free: those not used by other
-   processes, measured from ``/proc/stat``. A core counts when at least half
-   of it is free. At least one thread, always.
+3. when the threads spin (``OMP_WAIT_POLICY`` is not ``PASSIVE``), only the
+   cores of that share that other processes leave free: a core counts when
+   at least half of it is free; at least one thread, always. Re-decided
+   during a batch (``recheck``).
+
+Why (measured by ``bench/bench_techniques.py``; figures in the README): on
+free cores, spinning threads are the fastest (sleeping ones pay a wake-up at
+every barrier, and the layer took longer with PASSIVE). Under contention, a
+spinning thread that waits at a barrier holds a core the other process
+needs, so two spinning threads lose to one; sleeping threads give the core
+back while they wait, and two of them did no worse than one, so with
+PASSIVE the count stays the share. A batch that starts on free cores and
+meets a competitor later keeps spinning threads (OpenMP reads the policy
+once) and drops to the free cores until the competitor leaves.
 
 Why ``/proc/stat`` and not ``os.getloadavg()``: the load average is a
 one-minute (at best) exponentially damped count of runnable tasks, so it
@@ -36,14 +54,15 @@ process is not niced itself: Linux's scheduler gives a nice-0 process almost
 all of a core shared with a nice-19 one. (``/proc/stat`` does not say how
 niced they are, so a slightly niced competitor is counted as free too.)
 
-Re-checking: ``recheck()``, called by the techniques layer before each
-document, decides again every ``RECHECK_SECONDS`` over the time since the
-last check. A batch of hours outlives the load that was there when it
-started (a training run that ends, a second batch that starts), and a thread
-count fixed at load would keep the wrong one for the rest of it. An explicit
-count is never re-decided.
+Re-checking, where the free cores decide: ``recheck()``, called by the
+techniques layer before each document, decides again every
+``RECHECK_SECONDS`` over the time since the last check. A batch of hours
+outlives the load that was there when it started (a training run that
+ends, a second batch that starts), and a thread count fixed at load would
+keep the wrong one for the rest of it. An explicit count is never
+re-decided.
 
-Off Linux (no ``/proc/stat``) the count is the share. torch's thread count is
+Off Linux (no ``/proc/stat``), the count is the share. torch's thread count is
 process-wide state, so this module's state is too: the share set by the
 process that splits the cores, and the last measurement.
 """
@@ -72,11 +91,26 @@ _NICE, _IDLE, _IOWAIT, _COLUMNS = 1, 3, 4, 8
 def wait_passively() -> None:
     """OpenMP threads sleep at a barrier, not spin (``OMP_WAIT_POLICY=PASSIVE``), unless the user chose.
 
-    A spinning thread holds a core another process sharing the machine
-    needs. The runtime reads the variable once, when it starts: call this
-    before anything imports torch (loading spaCy does).
+    For processes that share their cores by design (Spark tasks on one
+    executor). The runtime reads the variable once, when it starts: call
+    this before anything imports torch (loading spaCy does).
     """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def choose_wait_policy(sample: float = SAMPLE_SECONDS) -> str:
+    """``OMP_WAIT_POLICY=PASSIVE`` when other processes hold some of this process's cores; else OpenMP's own.
+
+    A value the user set stays. Call it before anything imports torch
+    (loading spaCy does): the runtime reads the variable once. Returns the
+    policy in effect (``default`` for OpenMP's own).
+    """
+    if "OMP_WAIT_POLICY" not in os.environ:
+        cpus = allowed_cpus()
+        free, _ = sample_free(cpus, sample)
+        if free is not None and whole(free) < allowed_cores(cpus):
+            os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    return os.environ.get("OMP_WAIT_POLICY", "default")
 
 
 @dataclass(frozen=True)
@@ -210,6 +244,25 @@ def free_cores(before: Snapshot, after: Snapshot, cpus: list[int], nice_is_free:
     return max(0.0, counted - max(0.0, busy - own))
 
 
+def spinning() -> bool:
+    """Whether OpenMP threads spin at barriers: OMP_WAIT_POLICY is not PASSIVE (GNU OpenMP spins by default).
+
+    The runtime read the variable when torch loaded; the environment is
+    taken to say what it read (``wait_passively`` runs before torch loads).
+    """
+    return os.environ.get("OMP_WAIT_POLICY", "").strip().upper() != "PASSIVE"
+
+
+def sample_free(cpus: list[int], seconds: float) -> tuple[float | None, Snapshot | None]:
+    """The free cores of ``cpus`` over ``seconds`` (None off Linux), and the snapshot that ends the sample."""
+    before = snapshot()
+    if before is None:
+        return None, None
+    time.sleep(seconds)
+    after = snapshot()
+    return free_cores(before, after, cpus, not_niced()), after
+
+
 def not_niced() -> bool:
     try:
         return os.getpriority(os.PRIO_PROCESS, 0) <= 0
@@ -254,14 +307,12 @@ def use(threads: int | None = None, sample: float = SAMPLE_SECONDS) -> int:
         return n
     cpus = allowed_cpus()
     share = min(_share or len(cpus), allowed_cores(cpus))
-    before = snapshot() if share > 1 else None
-    if before is None:
+    free, after = sample_free(cpus, sample) if share > 1 and spinning() else (None, None)
+    if after is None:
         _watch = None
         set_threads(share)
         return share
-    time.sleep(sample)
-    after = snapshot()
-    n = decide(share, free_cores(before, after, cpus, not_niced()))
+    n = decide(share, free)
     _watch = _Watch(share, cpus, after)
     set_threads(n)
     return n

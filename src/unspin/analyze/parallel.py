@@ -62,7 +62,7 @@ def _start_worker(share: int) -> None:
     _die_with_parent()
     from unspin import cores
 
-    cores.wait_passively()  # before torch loads, as ``unspin.cli.run`` does (for callers of ``analyse``)
+    # OMP_WAIT_POLICY comes in the parent's environment, where the command chose it (cores.choose_wait_policy)
     cores.share_cores(share)  # the cores are shared between workers, not each worker's to take
     from unspin.analyze import build
 

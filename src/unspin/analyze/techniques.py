@@ -31,7 +31,7 @@ def techniques(doc: Document) -> Iterator[Span]:
     require_english(doc)
     passages = voice.passages(doc.text, doc.layer("attributions"), doc.layer("entities"))
     model = load()
-    cores.recheck()  # a long batch follows the cores other processes leave free
+    cores.recheck()  # where threads spin, a long batch follows the cores other processes leave free
     for found in model.find(doc.text):
         yield Span(
             found.start,

@@ -48,7 +48,7 @@ def _pipeline():
     if _components is None:
         from unspin import cores
 
-        cores.wait_passively()  # before torch loads (spaCy's load imports it), as ``unspin.cli.run`` does
+        cores.wait_passively()  # before torch loads (spaCy's load imports it): tasks share an executor's cores
         from unspin.analyze import build
 
         # An executor runs one task per core at once: each takes its share, not every core (as --jobs does);
