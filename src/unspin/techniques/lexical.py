@@ -800,16 +800,22 @@ def select(
     seed_steps: Sequence[float] = tuple(np.round(np.arange(0.0, 0.41, 0.05), 2)),
     gaps: Sequence[int] = (0, 1, 2, 3),
     second_labels: Sequence[float] = (0.2, 0.25, 0.3, 0.35, 0.4, 1.01),
+    articles: Sequence[str] | None = None,
 ) -> LexicalModel:
     """Tune decoding on dev: threshold, seed threshold and gap for SI F1, then the second-label cut.
 
     The seed threshold is tried at ``threshold + step`` for every step in ``seed_steps``. The
     second-label cut is chosen for end-to-end F1 (1.01 means never). The chosen values are set
     on ``model``, which is returned; every grid point's dev score is kept in ``model.selection``
-    and the time taken in ``model.timings['select']``.
+    and the time taken in ``model.timings['select']``. ``articles`` limits it to some ids
+    (the tune part of train, when the split's own articles are scored afterwards).
     """
     began = time.perf_counter()
     texts, gold = read_split(Path(dev_dir))
+    if articles is not None:
+        wanted = set(articles)
+        texts = {k: v for k, v in texts.items() if k in wanted}
+        gold = [row for row in gold if row.article_id in wanted]
     docs = {article_id: Doc(text) for article_id, text in texts.items()}
     probabilities = {article_id: model.token_probabilities(doc) for article_id, doc in docs.items()}
     si_gold = [Labelled(row.article_id, None, row.start, row.end) for row in gold]

