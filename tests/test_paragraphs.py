@@ -242,3 +242,16 @@ def test_the_terminal_view_lists_flagged_paragraphs():
     assert "techniques by paragraph: 2 of 4 paragraphs" in out
     assert "Doubt 0.74" in out and "<b>Not_Ours</b> 0.30" in out
     assert paragraphs_view(Document(TEXT)) is None
+
+
+def test_shrunk_isotonic_blocks_never_claim_certainty_from_a_few_cases():
+    import numpy as np
+
+    from unspin.techniques.calibration import fit
+
+    raw = np.array([0.1, 0.2, 0.3, 0.8, 0.9, 0.95])
+    right = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    assert max(fit(raw, right).ys) == 1.0  # plain isotonic: three right cases make a certainty
+    shrunk = fit(raw, right, pseudo=1.0)
+    assert max(shrunk.ys) == (3 + 1) / (3 + 2) and min(shrunk.ys) == 1 / (3 + 2)
+    assert list(shrunk.ys) == sorted(shrunk.ys)

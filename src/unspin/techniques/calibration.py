@@ -36,16 +36,36 @@ class Calibration:
         return cls(tuple(data["xs"]), tuple(data["ys"]))
 
 
-def fit(raw: np.ndarray, correct: np.ndarray) -> Calibration:
-    """Isotonic fit of correctness on raw score (scikit-learn, used only when training)."""
+def fit(raw: np.ndarray, correct: np.ndarray, pseudo: float = 0.0) -> Calibration:
+    """Isotonic fit of correctness on raw score (scikit-learn, used only when training).
+
+    ``pseudo`` > 0 shrinks each block of the fit towards one half by that many
+    imagined right and wrong cases each, so a block of a few top scores that
+    happened to be all right does not claim certainty (levels are then made
+    non-decreasing again).
+    """
     from sklearn.isotonic import IsotonicRegression
 
+    raw = np.asarray(raw, dtype=float)
+    correct = np.asarray(correct, dtype=float)
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, correct)
     xs = np.asarray(iso.X_thresholds_, dtype=float)
     ys = np.asarray(iso.y_thresholds_, dtype=float)
+    if pseudo > 0 and len(raw):
+        ys = _shrunk_levels(iso.predict(raw), correct, ys, pseudo)
     if len(xs) == 1:  # a constant map still needs two points to interpolate
         xs, ys = np.array([0.0, 1.0]), np.array([ys[0], ys[0]])
     return Calibration(tuple(map(float, xs)), tuple(map(float, ys)))
+
+
+def _shrunk_levels(fitted: np.ndarray, correct: np.ndarray, levels: np.ndarray, pseudo: float) -> np.ndarray:
+    """Each isotonic level replaced by (right + pseudo) / (cases + 2 pseudo) over the cases fitted to it."""
+    out = levels.copy()
+    for value in np.unique(levels):
+        members = np.isclose(fitted, value)
+        shrunk = (correct[members].sum() + pseudo) / (members.sum() + 2 * pseudo) if members.any() else value
+        out[np.isclose(levels, value)] = shrunk
+    return np.maximum.accumulate(out)
 
 
 def fit_platt(raw: np.ndarray, correct: np.ndarray, points: int = 64) -> Calibration:

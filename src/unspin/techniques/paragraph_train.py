@@ -56,6 +56,8 @@ FUSION_WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.80, 0.01))
 #: A label with fewer positive paragraphs than this in the training part shares one map fitted on all labels.
 MIN_POSITIVES_FOR_OWN_MAP = 50
+#: Imagined right and wrong cases added to every isotonic block (a top block of a few scores must not say 1.0).
+CALIBRATION_PSEUDO = 1.0
 #: The words model's TF-IDF: a term must occur in this many paragraphs; at most this many terms.
 MIN_DF = 3
 MAX_TERMS = 20000
@@ -250,9 +252,10 @@ def best_threshold(Y: np.ndarray, probs: np.ndarray) -> tuple[float, float]:
 
 def fit_calibration(raw: np.ndarray, Y: np.ndarray) -> tuple[Calibration, ...]:
     """Isotonic per label, or one map shared by the rarer labels (fitted on every label's scores)."""
-    shared = fit_isotonic(raw.ravel(), Y.ravel().astype(float))
+    shared = fit_isotonic(raw.ravel(), Y.ravel().astype(float), CALIBRATION_PSEUDO)
     return tuple(
-        fit_isotonic(raw[:, j], Y[:, j].astype(float)) if Y[:, j].sum() >= MIN_POSITIVES_FOR_OWN_MAP else shared
+        fit_isotonic(raw[:, j], Y[:, j].astype(float), CALIBRATION_PSEUDO)
+        if Y[:, j].sum() >= MIN_POSITIVES_FOR_OWN_MAP else shared
         for j in range(Y.shape[1])
     )
 
