@@ -22,7 +22,8 @@ def spans(doc, layer):
 
 def test_every_layer_is_present(seed_doc):
     assert set(seed_doc["layers"]) == {
-        "sentences", "entities", "quantities", "dates", "attributions", "modality", "events", "techniques"
+        "sentences", "entities", "quantities", "dates", "attributions", "modality", "events", "techniques",
+        "paragraph_techniques",
     }
     assert seed_doc["notes"] == []
 
@@ -72,3 +73,25 @@ def test_hedged_events_are_never_verified(seed_doc):
     for _, s in spans(seed_doc, "events"):
         if s["attrs"]["modality"] != "asserted":
             assert s["attrs"]["verified"] is False
+
+
+def test_paragraph_techniques_by_technique(seed_doc):
+    """What the paragraph model finds on the seed and a reader agrees with, by technique and paragraph number
+    (1-based among the document's paragraphs; the page's own sentences stay out of this file).
+
+    Issue 12 lists more kinds than hold here: see the techniques model card's limits."""
+    from unspin.techniques.paragraphs import split
+
+    number = {(p.start, p.end): k for k, p in enumerate(split(seed_doc["text"]), 1)}
+    found: dict[str, set[int]] = {}
+    for s in seed_doc["layers"]["paragraph_techniques"]:
+        found.setdefault(s["label"], set()).add(number[(s["start"], s["end"])])
+    # the paragraph on what a new war would do for the president, and the closing one on escalation
+    assert {3, 10} <= found["Loaded_Language"]
+    assert len(found["Loaded_Language"]) >= 3
+    # the closing paragraph: raised alert and the chance of worse to come
+    assert 10 in found["Appeal_to_Fear-Prejudice"]
+    # the war as a domestic political asset
+    assert 3 in found["Flag_Waving"]
+    # the opening paragraph only reports who was killed and where
+    assert 1 not in set().union(*found.values())

@@ -155,7 +155,9 @@ Techniques in Online News in a Multi-lingual Setup.* SemEval 2023.
 - Their probabilities are averaged (weight {ch['weight']} on the words model),
   mapped by isotonic regression per technique (a technique with fewer than
   {pt.MIN_POSITIVES_FOR_OWN_MAP} positive paragraphs shares one map fitted on
-  all techniques), and a technique is reported where the calibrated
+  all techniques; each level of a map is shrunk by {pt.CALIBRATION_PSEUDO:g} imagined right and
+  {pt.CALIBRATION_PSEUDO:g} wrong case, so that a few top scores that happened to be right do
+  not say 1.00), and a technique is reported where the calibrated
   probability reaches {ch['threshold']}, one threshold for all techniques.
   The confidence shown is that calibrated probability.
 - Tried and left out after cross-validated comparison on the same folds:
