@@ -300,6 +300,16 @@ article is mapped by a map fitted without it.
   Techniques that live across sentences (Repetition at a distance,
   Whataboutism, Straw men) depend on the surface features more than on
   understanding.
+- Finding spans is the weak part, naming them much less so. On the seed
+  page of the project's tests (an analysis piece in a measured register) it
+  reports no span at all: no token there reaches the span threshold (0.35;
+  the highest is 0.29). Given the phrases a careful reader marks there, its
+  technique head names most of them as that reader does (the rhetorical
+  question: Doubt 0.95; the superlative about a commander: Exaggeration
+  0.56; words in scare quotes: Name calling or Loaded language; "the main
+  reason": Doubt 0.77, Causal oversimplification 0.12). The paragraph model
+  finds Loaded language, Flag-waving and Appeal to fear there, but not the
+  Doubt, Exaggeration or Causal oversimplification paragraphs (0.07 to 0.13).
 - A span names what the wording does, not whether the claim is true or the
   outlet is acting in bad faith.
 """
