@@ -124,7 +124,7 @@ def generated_rows(n: int, seed: int = 5):
             },
             "mentions": [{"document": pk, "canonical": e, "label": "ORG", "count": 1}
                          for e in sorted(set(py.sample(ENTITIES, py.randint(1, 6))))],
-            "technique_counts": [{"document": pk, "technique": t, "count": 1, "max_confidence": 0.3}
+            "technique_counts": [{"document": pk, "technique": t, "count": 1, "max_confidence": 0.3, "own": 1}
                                  for t in sorted(set(py.sample(TECHNIQUES, py.randint(0, 3))))],
         }
 

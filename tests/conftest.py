@@ -26,14 +26,16 @@ def need(path: Path) -> Path:
     return path
 
 
-def run_cli(*args: str, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the real ``unspin`` command in a child process."""
+def run_cli(*args: str, stdin: bytes | None = None, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the real ``unspin`` command in a child process (``env``: variables to set or override in it)."""
     return subprocess.run(
         [sys.executable, "-m", "unspin.cli", *args],
         input=stdin,
         capture_output=True,
         timeout=timeout,
         cwd=ROOT,
+        env={**os.environ, **env} if env else None,
     )
 
 

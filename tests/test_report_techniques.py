@@ -85,12 +85,26 @@ def test_summary_counts_and_density():
 
 
 def test_summary_of_an_empty_document_or_layer():
+    nothing = {"own": 0, "quoted": 0}
     assert technique_summary(Document("", layers={"techniques": []})) == {
-        "words": 0, "spans": 0, "by_technique": {},
+        "words": 0, "spans": 0, "expected_right": 0.0, "by_voice": nothing, "by_technique": {},
     }
     empty = Document("   \n", layers={"techniques": [Span(0, 2, "Doubt", 0.4)]})
     assert technique_summary(empty)["by_technique"] == {"Doubt": {"count": 1, "per_1000_words": 0.0}}
-    assert technique_summary(Document("no layer here")) == {"words": 3, "spans": 0, "by_technique": {}}
+    assert technique_summary(Document("no layer here")) == {
+        "words": 3, "spans": 0, "expected_right": 0.0, "by_voice": nothing, "by_technique": {},
+    }
+
+
+def test_summary_says_how_many_spans_are_expected_to_be_right_and_whose_voice_they_are_in():
+    doc = sample()  # confidences 0.83, 0.61, 0.42, 0.55, 0.7, 0.9; no voice given: own
+    summary = technique_summary(doc)
+    assert summary["expected_right"] == 4.01
+    assert summary["by_voice"] == {"own": 6, "quoted": 0}
+    quoted = [Span(s.start, s.end, s.label, s.confidence, s.component, {**s.attrs, "voice": "quoted", "speaker": "X"})
+              for s in doc.layer("techniques")[:2]]
+    doc.set_layer("techniques", [*quoted, *doc.layer("techniques")[2:]])
+    assert technique_summary(doc)["by_voice"] == {"own": 4, "quoted": 2}
 
 
 # JSON -------------------------------------------------------------------
@@ -138,18 +152,46 @@ def test_schema_refuses_a_malformed_summary():
 def test_terminal_view_title_and_rows_in_reading_order():
     out = terminal(techniques_view(sample()))
     flat = " ".join(out.split())
-    assert ("techniques: 6 spans, 333.3 per 1,000 words — Name calling / labeling 2, Doubt 1, "
-            "Flag-waving 1, Loaded language 1, Repetition 1") in flat
+    assert ("techniques: 6 spans shown; about 4.0 expected to be right; 333.3 per 1,000 words — "
+            "Name calling / labeling 2, Doubt 1, Flag-waving 1, Loaded language 1, Repetition 1") in flat
     rows = [line for line in out.splitlines() if line.startswith("│")]
     cells = [[c.strip() for c in row.strip("│").split("│")] for row in rows]
-    assert cells == [
-        ["Loaded language", "0.83", "corrupt regime", "corrupt"],
-        ["Name calling / labeling", "0.61", "corrupt regime", "regime"],
-        ["Repetition", "0.42", "again and again", "again, again"],
-        ["Doubt", "0.55", "Only a fool would trust them", "fool, trust"],
-        ["Name calling / labeling", "0.70", "fool", "fool"],
-        ["Flag-waving", "0.90", "Our nation will never kneel", "nation, kneel"],
+    assert cells == [  # no voice given: the voice column is empty
+        ["Loaded language", "0.83", "corrupt regime", "corrupt", ""],
+        ["Name calling / labeling", "0.61", "corrupt regime", "regime", ""],
+        ["Repetition", "0.42", "again and again", "again, again", ""],
+        ["Doubt", "0.55", "Only a fool would trust them", "fool, trust", ""],
+        ["Name calling / labeling", "0.70", "fool", "fool", ""],
+        ["Flag-waving", "0.90", "Our nation will never kneel", "nation, kneel", ""],
     ]
+
+
+def voiced() -> Document:
+    """Our own sentences: a quotation by a speaker whose name is hostile markup, and the article's narration."""
+    text = f'"The board are spineless cowards," said {HOSTILE_SPEAKER}. The reckless plan failed.'
+    quote = technique(text, "spineless cowards", "Name_Calling,Labeling", 0.62, ["cowards"])
+    own = technique(text, "reckless plan", "Loaded_Language", 0.2, ["reckless"])
+    unknown = technique(text, "The board", "Doubt", 0.1)
+    return Document(text, layers={"techniques": [
+        Span(quote.start, quote.end, quote.label, quote.confidence, quote.component,
+             {**quote.attrs, "voice": "quoted", "speaker": HOSTILE_SPEAKER, "voice_span": [1, 32]}),
+        Span(own.start, own.end, own.label, own.confidence, own.component, {**own.attrs, "voice": "own", "speaker": None}),
+        Span(unknown.start, unknown.end, unknown.label, unknown.confidence, unknown.component,
+             {**unknown.attrs, "voice": "quoted", "speaker": None, "voice_span": [1, 32]}),
+    ]})
+
+
+HOSTILE_SPEAKER = '[red]Ada[/red] <img src=x onerror=alert(1)> "Brennick'
+
+
+def test_terminal_view_says_whose_voice_each_span_is_in_literally():
+    out = terminal(techniques_view(voiced()))
+    flat = " ".join(out.split())
+    assert "techniques: 3 spans shown; about 0.9 expected to be right, 2 of them quoted;" in flat
+    rows = {line.split("│")[1].strip(): line.split("│")[5].strip() for line in out.splitlines() if line.startswith("│")}
+    assert rows["Loaded language"] == "own"
+    assert rows["Doubt"] == "quoted"
+    assert "quoted: [red]Ada[/red] <img src=x" in rows["Name calling / labeling"]  # markup shown, not obeyed
 
 
 def test_terminal_view_is_absent_without_spans_and_follows_modality():
@@ -242,6 +284,20 @@ def test_html_escapes_hostile_span_text_cues_and_labels():
     assert "&#34;&gt;&lt;b onmouseover=x&gt;Made_Up" in body
     hover = [html.unescape(t) for t in re.findall(r'<mark [^>]*title="([^"]*)"', body)]
     assert any('cues: <script>, "><img' in t for t in hover)
+
+
+def test_html_says_how_many_spans_are_expected_right_and_escapes_the_speaker():
+    page = render([voiced()])
+    body = page.split("<body>")[1]
+    assert "<img" not in body and "[red]Ada[/red] &lt;img src=x onerror=alert(1)&gt; &#34;Brennick" in body
+    line = re.search(r'<p class="expected">(.*?)</p>', body).group(1)
+    assert line == ("Techniques: 3 spans shown; about 0.9 expected to be right; 1 in the article's own voice, "
+                    "2 in words it quotes.")
+    hover = [html.unescape(t) for t in re.findall(r'<mark [^>]*title="([^"]*)"', body)]
+    assert any(t.endswith(f"— quoted: {HOSTILE_SPEAKER}") for t in hover)
+    assert any(t.endswith("— the article's own voice") for t in hover)
+    assert any("Doubt (0.10)" in t and t.endswith("— quoted") for t in hover)
+    assert '<p class="expected">Techniques: 6 spans shown; about 4.0 expected to be right.</p>' in render([sample()])
 
 
 def test_segments_keep_other_layers_beside_techniques():

@@ -98,3 +98,54 @@ def test_analyze_shows_techniques_in_every_format(tmp_path):
     html = run_cli("analyze", str(page), "--format", "html", "--out", str(tmp_path / "r.html"), timeout=300)
     assert html.returncode == 0
     assert "techniques" in (tmp_path / "r.html").read_text()
+
+
+def test_min_confidence_hides_spans_below_it_in_every_format_and_says_so(tmp_path):
+    from test_techniques_model import LOADED, NEUTRAL
+
+    page = tmp_path / "council.txt"
+    page.write_text("Council budget\n\n" + NEUTRAL + LOADED + "\n", encoding="utf-8")
+    # json and jsonl take the floor at the same place (before the output format is chosen): json stands for both
+    whole = run_cli("analyze", str(page), "--format", "json", "--no-progress", timeout=600)
+    assert whole.returncode == 0, whole.stderr.decode()[-2000:]
+    every = json.loads(whole.stdout)
+    spans = every["layers"]["techniques"]
+    assert spans, "the model found no technique in the loaded sentence"
+    assert not any("min-confidence" in n["message"] for n in every["notes"])  # no floor, no note
+    # the floor is the highest confidence: the spans at it stay ("at or above"), the others go
+    floor = max(s["confidence"] for s in spans)
+    kept = [s for s in spans if s["confidence"] >= floor]
+    hidden = len(spans) - len(kept)
+
+    as_json = run_cli("analyze", str(page), "--format", "json", "--no-progress", "--min-confidence", str(floor),
+                      timeout=600)
+    assert as_json.returncode == 0, as_json.stderr.decode()[-2000:]
+    doc = json.loads(as_json.stdout)
+    assert doc["layers"]["techniques"] == kept
+    assert doc["summary"]["techniques"]["spans"] == len(kept)
+    assert doc["summary"]["techniques"]["expected_right"] == round(sum(s["confidence"] for s in kept), 2)
+    [note] = [n for n in doc["notes"] if n["component"] == "techniques"]
+    assert note["message"].startswith(f"min-confidence {floor:g}: {hidden} of {len(spans)} spans were below it")
+    for name in ("entities", "attributions", "sentences"):  # other layers are not touched
+        assert doc["layers"][name] == every["layers"][name]
+
+    text = run_cli("analyze", str(page), "--no-progress", "--min-confidence", str(floor), timeout=600)
+    assert text.returncode == 0, text.stderr.decode()[-2000:]
+    report = " ".join(text.stdout.decode().split())
+    expected = sum(s["confidence"] for s in kept)
+    assert f"techniques: {len(kept)} span{'' if len(kept) == 1 else 's'} shown; about {expected:.1f} expected to be right" in report
+    assert f"note: techniques: min-confidence {floor:g}: {hidden} of {len(spans)}" in report
+
+    out = tmp_path / "report.html"
+    page_html = run_cli("analyze", str(page), "--format", "html", "--out", str(out), "--no-progress",
+                        "--min-confidence", str(floor), timeout=600)
+    assert page_html.returncode == 0
+    written = out.read_text(encoding="utf-8")
+    assert f"{len(kept)} span{'' if len(kept) == 1 else 's'} shown; about {expected:.1f} expected to be right" in written
+    assert f"min-confidence {floor:g}: {hidden} of {len(spans)}" in written
+
+
+def test_min_confidence_outside_0_to_1_is_a_usage_error():
+    done = run_cli("analyze", str(EXAMPLES / "harbour-strike.txt"), "--min-confidence", "1.5")
+    assert done.returncode == 2
+    assert b"--min-confidence" in done.stderr and b"Traceback" not in done.stderr

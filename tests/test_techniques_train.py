@@ -19,48 +19,53 @@ from pathlib import Path
 import pytest
 from safetensors.numpy import load_file
 
-ARTICLES = {
-    "1": (
-        "The mayor opened the new bridge on Tuesday.\n\n"
-        "Critics called the plan a disgraceful betrayal of every honest taxpayer.\n\n"
-        "Is this really the best the council can do?\n"
-    ),
-    "2": (
-        "Officials said the harbour would reopen in May.\n\n"
-        "These reckless clowns have wrecked the port, and only a fool would trust them.\n\n"
-        "The board will meet again next week.\n"
-    ),
-    "3": (
-        "A spokesman confirmed the budget figures.\n\n"
-        "Our great nation will never bow to these shameless traitors.\n\n"
-        "Residents were asked to comment by Friday.\n"
-    ),
-    "4": (
-        "Trains ran on time across the region.\n\n"
-        "The outrageous scheme is a total catastrophe for decent families.\n"
-    ),
-}
-LABELS = {
-    "1": [("Loaded_Language", "disgraceful betrayal"), ("Doubt", "Is this really the best the council can do?")],
-    "2": [("Name_Calling,Labeling", "reckless clowns"), ("Loaded_Language", "only a fool would trust them")],
-    "3": [("Flag-Waving", "Our great nation will never bow"), ("Name_Calling,Labeling", "shameless traitors")],
-    "4": [("Loaded_Language", "outrageous scheme"), ("Exaggeration,Minimisation", "a total catastrophe")],
-}
+NEUTRAL = [
+    "The mayor opened the new bridge on Tuesday.",
+    "Officials said the harbour would reopen in May.",
+    "A spokesman confirmed the budget figures.",
+    "Trains ran on time across the region.",
+    "The board will meet again next week.",
+    "Residents were asked to comment by Friday.",
+    "The report was published in the morning.",
+    "Two schools will close for repairs over the summer.",
+]
+#: (sentence, technique, the words that carry it)
+LOADED = [
+    ("Critics called the plan a disgraceful betrayal of every honest taxpayer.", "Loaded_Language", "disgraceful betrayal"),
+    ("These reckless clowns have wrecked the port.", "Name_Calling,Labeling", "reckless clowns"),
+    ("Our great nation will never bow to these people.", "Flag-Waving", "Our great nation will never bow"),
+    ("Is this really the best the council can do?", "Doubt", "Is this really the best the council can do?"),
+    ("The outrageous scheme is a total catastrophe for decent families.", "Exaggeration,Minimisation", "a total catastrophe"),
+    ("Only a fool would trust these shameless traitors.", "Name_Calling,Labeling", "shameless traitors"),
+]
+
+
+def article(k: int) -> tuple[str, list[tuple[str, str]]]:
+    """Article k: three plain sentences and two loaded ones, each on its own line (as PTC has them)."""
+    lines = [NEUTRAL[(k + i) % len(NEUTRAL)] for i in range(3)]
+    loaded = [LOADED[(k + i) % len(LOADED)] for i in range(2)]
+    lines[1:1] = [loaded[0][0]]
+    lines.append(loaded[1][0])
+    return "\n".join(lines) + "\n", [(technique, words) for _, technique, words in loaded]
+
+
+SPLITS = {"train": [str(k) for k in range(1, 8)], "dev": ["8", "9"]}
+TUNE = ["6", "7"]
 
 
 def write_layout(root: Path) -> Path:
     data = root / "ptc"
-    for split, ids in (("train", ["1", "2", "3"]), ("dev", ["4"])):
+    for split, ids in SPLITS.items():
         (data / split / "articles").mkdir(parents=True)
         rows = []
         for article_id in ids:
-            text = ARTICLES[article_id]
+            text, labels = article(int(article_id))
             (data / split / "articles" / f"article{article_id}.txt").write_text(text, encoding="utf-8")
-            for technique, words in LABELS[article_id]:
+            for technique, words in labels:
                 start = text.index(words)
                 rows.append(f"{article_id}\t{technique}\t{start}\t{start + len(words)}\n")
         (data / split / f"{split}-task-flc-tc.labels").write_text("".join(rows), encoding="utf-8")
-    (root / "tune.json").write_text(json.dumps({"tune": ["3"]}), encoding="utf-8")
+    (root / "tune.json").write_text(json.dumps({"tune": TUNE}), encoding="utf-8")
     return data
 
 
@@ -82,20 +87,22 @@ def tiny(tmp_path_factory):
 def test_training_writes_a_loadable_model_with_every_choice_made_on_the_tune_part(tiny):
     run = subprocess.run(train_command(tiny, "straight", "straight-ck/checkpoint.pt"), capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert "fitting on 2 articles" in run.stderr and "choosing on 1" in run.stderr
+    assert "fitting on 5 articles" in run.stderr and "choosing on 2" in run.stderr
     config = json.loads((tiny / "straight" / "config.json").read_text())
     assert config["base"]["crf"] is True and config["base"]["surface"] is True
-    assert config["training"]["data"]["tune_articles"] == 1
+    assert config["training"]["data"]["tune_articles"] == 2
     assert [h["epoch"] for h in config["training"]["history"]] == [1, 2]
-    assert config["decision"]["span_source"] in ("token", "crf", "mean", "viterbi")
+    assert config["decision"]["span_source"] in ("token", "crf", "mean", "viterbi", "blend25", "blend50", "blend75")
+    assert (tiny / "straight" / "lexical.npz").is_file() == bool(config["base"]["lexical"])
     assert (tiny / "straight-ck" / "checkpoint.pt").is_file()
 
     from unspin.techniques.model import TechniqueModel
 
     model = TechniqueModel.load(tiny / "straight")
     assert model.net.crf is not None
-    for found in model.find(ARTICLES["4"]):
-        assert 0 <= found.start < found.end <= len(ARTICLES["4"]) and 0 < found.confidence <= 1
+    text, _ = article(8)
+    for found in model.find(text):
+        assert 0 <= found.start < found.end <= len(text) and 0 < found.confidence <= 1
 
 
 def test_a_killed_run_resumed_ends_with_the_same_weights(tiny):

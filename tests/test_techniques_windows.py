@@ -41,3 +41,17 @@ def test_tokens_in_finds_overlapping_tokens_only():
     assert tokens_in(offsets, 3, 4).tolist() == []
     assert tokens_in(offsets, 10, 14).tolist() == [2, 3]
     assert tokens_in(np.zeros((0, 2), dtype=np.int64), 0, 5).tolist() == []
+
+
+def test_owners_of_a_very_long_text_take_linear_memory():
+    """Three million tokens: a token-by-window table would need tens of GiB; this stays small and fast."""
+    from unspin.techniques.windows import owners, window_bounds
+
+    bounds = window_bounds(3_000_000)
+    owner = owners(3_000_000, bounds)
+    assert owner[0] == 0 and owner[-1] == len(bounds) - 1
+    assert (np.diff(owner) >= 0).all()  # owners never go back: each token is owned by a window covering it
+    starts = np.array([b[0] for b in bounds])[owner]
+    ends = np.array([b[1] for b in bounds])[owner]
+    tokens = np.arange(3_000_000)
+    assert ((starts <= tokens) & (tokens < ends)).all()

@@ -45,6 +45,7 @@ from unspin.document import Document
 from unspin.report.html import COLOURS
 from unspin.store.db import StoreError
 from unspin.store.search import MARK_END, MARK_START
+from unspin.summary import TECHNIQUE_FLOOR
 from unspin.web import app as web_app
 from unspin.web import export, views
 from unspin.web.app import CSP, create_app
@@ -359,8 +360,12 @@ def test_outlet_page_has_its_figures_and_an_inline_svg_chart(client):
     ):
         assert words in html
     p = r.context["p"]
-    assert p["articles"] == 2 and p["techniques"]
-    assert p["techniques"][0]["definition"] in html
+    assert p["articles"] == 2 and p["technique_floor"] == TECHNIQUE_FLOOR
+    # the mix counts spans at or above the floor, own and quoted apart (tests/test_web_voice.py checks the counts)
+    assert p["technique_spans"] + p["quoted_technique_spans"] <= p["technique_spans_all"]
+    assert f"Counted: technique spans with a confidence of at least {TECHNIQUE_FLOOR:g}" in html
+    for t in [*p["techniques"], *p["quoted_techniques"]]:
+        assert t["definition"] in html
 
 
 def test_entity_page_has_its_figures_and_chart(client):

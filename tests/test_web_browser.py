@@ -219,6 +219,50 @@ def test_every_kind_of_page_loads_without_a_console_error(server, watched, ids, 
     _clean({**seen, "console": [c for c in seen["console"] if "404" not in c[1] and "400" not in c[1]]})
 
 
+def test_the_confidence_floor_hides_technique_spans_without_script(server, watched, ids):
+    import json
+    import re
+    import urllib.request
+
+    page, seen = watched
+    article = f"{server}/article/{ids[FERRY]}"
+    with urllib.request.urlopen(f"{server}/api/documents/{ids[FERRY]}") as r:
+        confidences = sorted(s["confidence"] for s in json.load(r)["layers"]["techniques"])
+    assert confidences, "the ferry page should carry a technique span"
+
+    def shown() -> set[str]:
+        """The confidences, as the tooltips print them, of the technique spans highlighted now."""
+        titles = page.locator(".article-text mark.l-techniques").evaluate_all("ms => ms.map(m => m.title)")
+        lines = [line for t in titles for line in t.splitlines() if "Voice:" in line]
+        return set(re.findall(r"\((\d\.\d\d)\)", "\n".join(lines)))
+
+    page.goto(article)
+    assert page.locator(".floor .expected").inner_text().startswith(f"Techniques: {len(confidences)} span")
+    assert page.locator(".floor a[aria-current]").inner_text() == "all"
+    assert shown() == {f"{c:.2f}" for c in confidences}
+    # the highest confidence as the floor, typed into the form: the spans at it stay, the others go
+    floor = confidences[-1]
+    kept = [c for c in confidences if c >= floor]
+    page.locator(".floor input[name=floor]").fill(str(floor))
+    page.get_by_role("button", name="show").click()
+    page.wait_for_url("**floor=**")
+    expected = page.locator(".floor .expected").inner_text()
+    assert expected.startswith(f"Techniques: {len(kept)} span{'' if len(kept) == 1 else 's'} shown; about "
+                               f"{sum(kept):.1f} expected to be right")
+    if len(kept) < len(confidences):
+        assert f"({len(confidences) - len(kept)} below" in expected
+    assert shown() == {f"{c:.2f}" for c in kept}
+    page.screenshot(path=str(services.artifact_path("web-article-floor.png")), full_page=True)
+    # a preset link, then "all" again: plain links, no script
+    page.locator(".floor a", has_text="as profiles count").click()
+    page.wait_for_url("**floor=0.3")
+    assert page.locator(".floor a[aria-current]").inner_text().startswith("0.3")
+    page.locator(".floor a", has_text="all").click()
+    page.wait_for_url(article)
+    assert shown() == {f"{c:.2f}" for c in confidences}
+    _clean(seen)
+
+
 # --- a real story across three outlets: one BASIL event (../shared) --------------------------------
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import json
 import logging
+import os
 import re
 import sys
 from enum import Enum
@@ -18,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from unspin import __version__
+from unspin.cores import ENV, choose_wait_policy, explicit
 from unspin.document import Document
 from unspin.errors import Failure
 
@@ -133,6 +135,12 @@ def analyze(
         "resolve against it. Without either, the date is inferred from the text and marked so.",
     ),
     jobs: Optional[int] = _JOBS_OPTION,
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence", min=0.0, max=1.0, metavar="FLOOR",
+        help="Hide technique spans whose calibrated confidence is below FLOOR (0 to 1), in every format; "
+        "the default 0 shows them all. The report says how many were hidden, and the JSON records the "
+        "floor in the document's notes.",
+    ),
 ) -> None:
     """Read articles, separate page furniture, run the pipeline and report.
 
@@ -145,8 +153,12 @@ def analyze(
 
       unspin analyze crawl.warc.gz --format jsonl --out docs.jsonl
 
+      unspin analyze page.html --min-confidence 0.3
+
       cat scrape.txt | unspin analyze - --format json
     """
+    from unspin.summary import apply_floor
+
     fmt = None if input_format is InputFormat.auto else input_format.value
     stream = open(out, "w", encoding="utf-8") if out else sys.stdout
     console = Console(file=stream, highlight=False, soft_wrap=False) if format is OutputFormat.text else None
@@ -163,6 +175,7 @@ def analyze(
                     failures.append(item)
                     continue
                 written += 1
+                apply_floor(item, min_confidence)
                 if format is OutputFormat.jsonl:
                     stream.write(item.dumps() + "\n")
                 elif format is OutputFormat.text:
@@ -399,7 +412,8 @@ def search(
     AND / OR / NOT in capitals with parentheses (a space means AND), -word
     to exclude; filters that apply to the whole query: outlet:DOMAIN or
     outlet:"Site Name", entity:"Canonical Name", technique:NAME (e.g.
-    loaded, fear, name_calling), language:en, after:YYYY-MM-DD and
+    loaded, fear, name_calling; a span of it at confidence 0.3 or more,
+    the floor profiles count at), language:en, after:YYYY-MM-DD and
     before:YYYY-MM-DD (both inclusive); -outlet:X excludes.
 
     Examples:
@@ -695,11 +709,17 @@ def eval_techniques(
     if predictions is not None:
         write_predictions(result["found"], sys.stdout if str(predictions) == "-" else predictions)
     if result["scores"] is not None:
+        calibration = result["calibration"]
         if json_out:
-            typer.echo(json.dumps(result["scores"], indent=2))
+            typer.echo(json.dumps(result["scores"] | {"calibration": calibration}, indent=2))
         elif str(predictions) != "-":
             typer.echo(f"{result['articles']} articles, {len(result['found'])} spans found")
             typer.echo(format_table(result["scores"]))
+            typer.echo(
+                f"\nconfidence: the spans' confidences add up to {calibration['expected_right']} expected right; "
+                f"{calibration['right']} of {calibration['spans']} overlap a gold span of their technique "
+                f"(ECE {calibration['ece']:.4f}, 10 bins)"
+            )
 
 
 @train_app.command("techniques")
@@ -765,6 +785,13 @@ def train_techniques(
 
 
 def run() -> None:  # console-script entry point
+    try:
+        explicit(os.environ.get(ENV))
+    except ValueError as problem:
+        err.print(f"unspin: error: {problem}", markup=False, soft_wrap=True)
+        sys.exit(2)
+    # Before anything imports torch (spaCy's load does): OpenMP's threads sleep at barriers if the cores are shared.
+    choose_wait_policy()
     # The command reports bad pages itself, one line each; the extractors'
     # own log chatter about the same pages would only repeat it.
     for name in ("trafilatura", "htmldate", "charset_normalizer"):

@@ -29,7 +29,10 @@ _components = None
 
 
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """The cores this process may use (its CPU affinity, bounded by a cgroup CPU quota)."""
+    from unspin.cores import allowed_cores
+
+    return allowed_cores()
 
 
 def analysed(doc: Document, components) -> Document | Failure:
@@ -54,12 +57,13 @@ def _die_with_parent() -> None:
             os._exit(1)
 
 
-def _start_worker(threads: int) -> None:
+def _start_worker(share: int) -> None:
     global _components
     _die_with_parent()
-    import torch
+    from unspin import cores
 
-    torch.set_num_threads(threads)  # the cores are shared between workers, not each worker's to take
+    # OMP_WAIT_POLICY comes in the parent's environment, where the command chose it (cores.choose_wait_policy)
+    cores.share_cores(share)  # the cores are shared between workers, not each worker's to take
     from unspin.analyze import build
 
     _components = build()
@@ -95,11 +99,11 @@ def _in_process(items: Iterator[Document | Failure]) -> Iterator[Document | Fail
 def _in_workers(items: Iterator[Document | Failure], jobs: int) -> Iterator[Document | Failure]:
     import multiprocessing
 
-    threads = max(1, default_jobs() // jobs)
+    share = max(1, default_jobs() // jobs)
     # spawn, not fork: the parent may hold torch or spaCy state that a fork would copy half-initialised
     context = multiprocessing.get_context("spawn")
     pending: deque[Future | Failure] = deque()
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(threads,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(share,)) as pool:
         for item in items:
             pending.append(item if isinstance(item, Failure) else pool.submit(_work, item.to_json()))
             while len(pending) > jobs * (AHEAD + 1):

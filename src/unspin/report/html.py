@@ -16,7 +16,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from unspin import __version__
 from unspin.analyze.technique_definitions import definition, display_name
 from unspin.document import Document
-from unspin.summary import technique_summary
+from unspin.report.layers import voice_label
+from unspin.summary import expected_line, technique_summary
 
 _env = Environment(
     loader=PackageLoader("unspin.report", "templates"),
@@ -106,6 +107,9 @@ def _describe_technique(span) -> str:
     cues = span.attrs.get("cues") or []
     if cues:
         text += " — cues: " + ", ".join(map(str, cues))
+    voice = voice_label(span.attrs)
+    if voice:
+        text += " — " + ("the article's own voice" if voice == "own" else voice)
     return text
 
 
@@ -161,7 +165,8 @@ def legend(doc: Document) -> list[str]:
 
 def render(docs: Sequence[Document]) -> str:
     return _env.get_template("report.html").render(
-        docs=[{"doc": d, "segments": segments(d), "legend": legend(d), "techniques": technique_legend(d)}
+        docs=[{"doc": d, "segments": segments(d), "legend": legend(d), "techniques": technique_legend(d),
+               "expected": expected_line(d.layer("techniques")), "voices": technique_summary(d)["by_voice"]}
               for d in docs],
         version=__version__,
     )

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from unspin.analyze.technique_definitions import display_name
 from unspin.document import Document, Span
-from unspin.summary import technique_summary
+from unspin.summary import QUOTED, expected_line, technique_summary
 
 #: Rows shown per table before "... and N more".
 MAX_ROWS = 25
@@ -132,25 +132,38 @@ def modality_view(doc: Document) -> Table | None:
 
 
 def techniques_view(doc: Document) -> Table | None:
-    """Every technique span in reading order, under a title that gives the totals and density."""
+    """Every technique span in reading order, under a title that gives the totals, how many are expected
+    to be right, and the density; each row says whose voice the words are in."""
     spans = doc.layer("techniques")
     if not spans:
         return None
-    table = _table(_techniques_title(technique_summary(doc)), "technique", "confidence", "words", "cues")
+    table = _table(_techniques_title(doc, technique_summary(doc)), "technique", "confidence", "words", "cues",
+                   "voice")
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     for s in ordered[:MAX_ROWS]:
         table.add_row(Text(display_name(s.label)), f"{s.confidence:.2f}", Text(_clip(doc.span_text(s), 80)),
-                      Text(", ".join(map(str, s.attrs.get("cues") or []))))
+                      Text(", ".join(map(str, s.attrs.get("cues") or []))), Text(voice_label(s.attrs)))
     return _more(table, min(len(ordered), MAX_ROWS), len(ordered))
 
 
-def _techniques_title(summary: dict) -> Text:
+def voice_label(attrs) -> str:
+    """``own``, ``quoted: <speaker>`` or ``quoted`` (no speaker known); empty for a span that does not say."""
+    voice = (attrs or {}).get("voice")
+    if voice == QUOTED:
+        speaker = (attrs or {}).get("speaker")
+        return f"quoted: {speaker}" if speaker else "quoted"
+    return "own" if voice else ""
+
+
+def _techniques_title(doc: Document, summary: dict) -> Text:
     """As ``Text``: labels read back from a file are not ours, so they must not be taken as markup."""
     n, words = summary["spans"], summary["words"]
     density = n * 1000 / words if words else 0.0
     counts = ", ".join(f"{display_name(label)} {t['count']}" for label, t in summary["by_technique"].items())
-    return Text(f"techniques: {n} span{'' if n == 1 else 's'}, {density:.1f} per 1,000 words — {counts}",
-                style="table.title")
+    quoted = summary["by_voice"]["quoted"]
+    voices = f", {quoted} of them quoted" if quoted else ""
+    return Text(f"techniques: {expected_line(doc.layer('techniques'))}{voices}; {density:.1f} per 1,000 words "
+                f"— {counts}", style="table.title")
 
 
 def _clip(text: str, n: int) -> str:

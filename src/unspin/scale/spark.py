@@ -46,14 +46,16 @@ def _task_cpus() -> int | None:
 def _pipeline():
     global _components
     if _components is None:
-        import torch
+        from unspin import cores
 
+        cores.wait_passively()  # before torch loads (spaCy's load imports it): tasks share an executor's cores
         from unspin.analyze import build
 
-        # An executor runs one task per core at once: each takes its share, not every core (as --jobs does).
+        # An executor runs one task per core at once: each takes its share, not every core (as --jobs does);
+        # within it, the technique model takes the cores other processes leave free (unspin.cores).
         cpus = _task_cpus()
         if cpus is not None:
-            torch.set_num_threads(cpus)
+            cores.share_cores(cpus)
         _components = build()
     return _components
 

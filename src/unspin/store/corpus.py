@@ -139,7 +139,9 @@ def _write_document(conn: Connection, doc: Document, now: datetime.datetime, vec
     technique_rows = derive.technique_counts(doc)
     if technique_rows:
         conn.execute(technique_counts.insert(), [
-            {"document": pk, "technique": t, "count": n, "max_confidence": top} for t, (n, top) in technique_rows.items()
+            {"document": pk, "technique": t, "count": c.count, "max_confidence": c.max_confidence, "own": c.own,
+             "quoted": c.quoted}
+            for t, c in technique_rows.items()
         ])
     conn.execute(signatures.insert().values(
         document=pk, shingles=dedup.to_bytes(shingles), vocabulary=dedup.to_bytes(vocabulary),

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from unspin.analyze.voice import voices
 from unspin.document import Document
+from unspin.summary import OWN, QUOTED, TECHNIQUE_FLOOR
 
 #: Furniture kinds that ask the reader for money or support.
 APPEAL_KINDS = frozenset({"fundraising", "call_to_action"})
@@ -74,10 +77,34 @@ def entity_counts(doc: Document) -> dict[tuple[str, str], int]:
     return dict(counts)
 
 
-def technique_counts(doc: Document) -> dict[str, tuple[int, float]]:
-    """technique → (spans, highest confidence)."""
-    out: dict[str, tuple[int, float]] = {}
-    for span in doc.layer("techniques"):
-        n, top = out.get(span.label, (0, 0.0))
-        out[span.label] = (n + 1, max(top, float(span.confidence or 0.0)))
+@dataclass(frozen=True)
+class TechniqueCount:
+    """One technique in one document, as ``technique_counts`` keeps it."""
+
+    #: every span of the technique, at any confidence, in any voice
+    count: int
+    max_confidence: float
+    #: spans at or above the floor in the article's own voice, and in words it quotes
+    own: int = 0
+    quoted: int = 0
+
+
+def technique_counts(doc: Document, floor: float = TECHNIQUE_FLOOR) -> dict[str, TechniqueCount]:
+    """technique → its spans, highest confidence, and the spans at or above ``floor`` by voice.
+
+    The voice is the span's own ``attrs.voice``; a span from before voices were told apart is
+    placed by ``unspin.analyze.voice`` from the document's attributions layer.
+    """
+    spans = doc.layer("techniques")
+    out: dict[str, TechniqueCount] = {}
+    for span, said in zip(spans, voices(doc, spans)):
+        was = out.get(span.label, TechniqueCount(0, 0.0))
+        confidence = float(span.confidence or 0.0)
+        counted = confidence >= floor
+        out[span.label] = TechniqueCount(
+            was.count + 1,
+            max(was.max_confidence, confidence),
+            was.own + (counted and said["voice"] == OWN),
+            was.quoted + (counted and said["voice"] == QUOTED),
+        )
     return out

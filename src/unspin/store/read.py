@@ -15,9 +15,11 @@ from collections import Counter, defaultdict
 from sqlalchemy import Connection, func, select
 
 from unspin.analyze.technique_definitions import DEFINITIONS, DISPLAY_NAMES
+from unspin.analyze.voice import voices
 from unspin.document import Document
 from unspin.store.alone import alone, speculation_share
 from unspin.store.tables import documents, mentions, outlets, stories, technique_counts
+from unspin.summary import QUOTED, TECHNIQUE_FLOOR
 
 
 def _month(day: datetime.date | None) -> str | None:
@@ -67,11 +69,32 @@ def _density(spans: int, words: int) -> float | None:
     return round(1000 * spans / words, 3) if words else None
 
 
+def _mix(counts: Counter, words: int) -> list[dict]:
+    return [
+        {"technique": t, "name": DISPLAY_NAMES.get(t, t), "definition": DEFINITIONS.get(t, ""), "count": n,
+         "density": _density(n, words)}
+        for t, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])) if n
+    ]
+
+
+def _own_spans():
+    """Per document row: its own-voice technique spans at or above the floor (a correlated subquery)."""
+    c = technique_counts.c
+    return (
+        select(func.coalesce(func.sum(c.own), 0)).where(c.document == documents.c.pk).scalar_subquery()
+        .label("own_spans")
+    )
+
+
 def figures(conn: Connection, selected) -> dict:
     """Technique mix and density, speculative share, vague sourcing and appeals over a selection of documents.
 
     ``selected`` is a SELECT of document keys (an outlet's, an entity's):
     one aggregate over the flat columns and one over technique counts.
+    Techniques count the spans at or above ``TECHNIQUE_FLOOR`` in the
+    articles' own voice (``technique_spans``, ``techniques``, the density);
+    those in words the articles quote are counted apart (``quoted_...``), and
+    ``technique_spans_all`` is every span found, at any confidence and voice.
     """
     d = documents.c
     row = conn.execute(
@@ -86,23 +109,25 @@ def figures(conn: Connection, selected) -> dict:
             func.count().filter(d.appeals > 0).label("with_appeals"),
         ).where(d.pk.in_(selected))
     ).one()
-    mix = Counter()
+    own, quoted = Counter(), Counter()
+    c = technique_counts.c
     for r in conn.execute(
-        select(technique_counts.c.technique, func.sum(technique_counts.c.count).label("n"))
-        .where(technique_counts.c.document.in_(selected))
-        .group_by(technique_counts.c.technique)
+        select(c.technique, func.sum(c.own).label("own"), func.sum(c.quoted).label("quoted"))
+        .where(c.document.in_(selected))
+        .group_by(c.technique)
     ):
-        mix[r.technique] = int(r.n)
+        own[r.technique] = int(r.own or 0)
+        quoted[r.technique] = int(r.quoted or 0)
     words = int(row.words)
     return {
         "words": words,
-        "technique_spans": int(row.spans),
-        "technique_density": _density(int(row.spans), words),
-        "techniques": [
-            {"technique": t, "name": DISPLAY_NAMES.get(t, t), "definition": DEFINITIONS.get(t, ""), "count": n,
-             "density": _density(n, words)}
-            for t, n in sorted(mix.items(), key=lambda item: (-item[1], item[0]))
-        ],
+        "technique_floor": TECHNIQUE_FLOOR,
+        "technique_spans": sum(own.values()),
+        "technique_density": _density(sum(own.values()), words),
+        "techniques": _mix(own, words),
+        "quoted_technique_spans": sum(quoted.values()),
+        "quoted_techniques": _mix(quoted, words),
+        "technique_spans_all": int(row.spans),
         "speculative_share": _rate(int(row.speculative), int(row.sentences)),
         "vague_sourcing_rate": _rate(int(row.vague), int(row.attributions)),
         "appeals": int(row.appeals),
@@ -117,7 +142,7 @@ def outlet_profile(conn: Connection, domain: str) -> dict | None:
         return None
     rows = conn.execute(
         select(documents.c.id, documents.c.title, documents.c.published, documents.c.words,
-               documents.c.technique_spans, documents.c.duplicate_of)
+               _own_spans(), documents.c.duplicate_of)
         .where(documents.c.outlet == domain)
         .order_by(documents.c.published.desc(), documents.c.pk.desc())
     ).all()
@@ -133,14 +158,14 @@ def outlet_profile(conn: Connection, domain: str) -> dict | None:
 
 
 def _series(rows) -> list[dict]:
-    """Per month: articles and technique density (spans per 1,000 words)."""
+    """Per month: articles and technique density (own-voice spans at or above the floor per 1,000 words)."""
     months: dict[str, list] = defaultdict(lambda: [0, 0, 0])
     for r in rows:
         key = _month(r.published)
         if key:
             m = months[key]
             m[0] += 1
-            m[1] += r.technique_spans
+            m[1] += r.own_spans
             m[2] += r.words
     return [{"month": k, "articles": a, "technique_density": _density(s, w)} for k, (a, s, w) in sorted(months.items())]
 
@@ -150,7 +175,7 @@ def entity_profile(conn: Connection, canonical: str) -> dict | None:
     the same figures as an outlet's over the documents that name it."""
     rows = conn.execute(
         select(mentions.c.document, mentions.c.label, mentions.c.count, documents.c.id, documents.c.title,
-               documents.c.published, documents.c.outlet, documents.c.words, documents.c.technique_spans)
+               documents.c.published, documents.c.outlet, documents.c.words, _own_spans())
         .join(documents, documents.c.pk == mentions.c.document)
         .where(mentions.c.canonical == canonical)
         .order_by(documents.c.published.desc(), documents.c.pk.desc())
@@ -170,7 +195,7 @@ def entity_profile(conn: Connection, canonical: str) -> dict | None:
     for r in per_doc.values():
         key = _month(r.published)
         if key:
-            months[key][1] += r.technique_spans
+            months[key][1] += r.own_spans
             months[key][2] += r.words
     beside = Counter()
     pks = list(per_doc)
@@ -212,7 +237,10 @@ def story(conn: Connection, pk: int) -> dict | None:
     names no other one mentions, numbers no other one gives, quotes no other
     one carries, each with its spans; technique spans and speculative
     sentences are the document's own, listed whole, with the speculative
-    share of its sentences.
+    share of its sentences. Technique spans are those at or above
+    ``TECHNIQUE_FLOOR``: in the article's own voice (``techniques``), and
+    apart, in words it quotes with their speaker (``quoted_techniques``);
+    ``techniques_below_floor`` counts the rest.
     """
     head = conn.execute(select(stories).where(stories.c.pk == pk)).first()
     if head is None:
@@ -243,15 +271,28 @@ def story(conn: Connection, pk: int) -> dict | None:
             "alone": {kind: [dataclasses.asdict(i) for i in items] for kind, items in own.items()},
             "speculative_sentences": speculative,
             "sentences": sentences,
-            "techniques": [
-                {"technique": s.label, "name": DISPLAY_NAMES.get(s.label, s.label), "confidence": s.confidence,
-                 "text": d.span_text(s)}
-                for s in d.layer("techniques")
-            ],
+            **_story_techniques(d),
             "speculation": [d.span_text(s) for s in d.layer("modality") if s.label == "speculative"],
             "sources": sorted({str((s.attrs or {}).get("source") or "") for s in d.layer("attributions")} - {""}),
         })
-    return {**dict(head._mapping), "documents": columns}
+    return {**dict(head._mapping), "technique_floor": TECHNIQUE_FLOOR, "documents": columns}
+
+
+def _story_techniques(doc: Document) -> dict:
+    """A story column's technique spans at or above the floor, the article's own and quoted ones apart."""
+    own, quoted, below = [], [], 0
+    spans = doc.layer("techniques")
+    for s, said in zip(spans, voices(doc, spans)):
+        if s.confidence < TECHNIQUE_FLOOR:
+            below += 1
+            continue
+        row = {"technique": s.label, "name": DISPLAY_NAMES.get(s.label, s.label), "confidence": s.confidence,
+               "text": doc.span_text(s)}
+        if said["voice"] == QUOTED:
+            quoted.append({**row, "speaker": said.get("speaker")})
+        else:
+            own.append(row)
+    return {"techniques": own, "quoted_techniques": quoted, "techniques_below_floor": below}
 
 
 def _names(doc: Document) -> set[str]:

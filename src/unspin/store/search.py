@@ -26,6 +26,7 @@ from unspin.analyze.technique_definitions import DISPLAY_NAMES
 from unspin.eval.techniques import TECHNIQUES
 from unspin.store.query import Filter, QueryError, parse, to_fts5, to_tsquery
 from unspin.store.tables import documents, mentions, outlets, technique_counts
+from unspin.summary import TECHNIQUE_FLOOR
 
 MARK_START, MARK_END = "\x02", "\x03"
 #: Relative weight of a match in the title against one in the body (bm25 column weights; tsvector A vs B).
@@ -100,8 +101,10 @@ def filter_clause(f: Filter) -> ColumnElement[bool]:
         )
         clause = d.pk.in_(named)
     elif f.name == "technique":
+        # as in the profiles, a span counts at or above the floor (in any voice: a quoted one is found too)
         clause = d.pk.in_(select(technique_counts.c.document).where(
-            technique_counts.c.technique.in_(techniques_named(value))
+            technique_counts.c.technique.in_(techniques_named(value)),
+            technique_counts.c.max_confidence >= TECHNIQUE_FLOOR,
         ))
     elif f.name == "language":
         return or_(d.language.is_(None), d.language != value.casefold()) if f.negated else d.language == value.casefold()
@@ -225,13 +228,15 @@ def _facets(conn: Connection, selection: Select) -> dict[str, list[tuple[str, in
     n = func.count().label("n")
     month = _month(conn)
 
-    def facet(name: str, column, table, key, order, limit: int | None = FACET_SIZE):
+    def facet(name: str, column, table, key, order, limit: int | None = FACET_SIZE, joined=None):
         # matched LEFT JOIN table, with the NULL test in HAVING: the matches drive the join. With an inner
         # join (or the test in WHERE, which SQLite turns into one) SQLite scans the whole table by its
-        # group-by index and probes the matches: as slow for 10 matches as for all of them.
+        # group-by index and probes the matches: as slow for 10 matches as for all of them. A condition
+        # on the joined rows (``joined``) goes in the ON clause for the same reason.
+        on = key == matched.c.pk if joined is None else and_(key == matched.c.pk, joined)
         query = (
             select(literal_column(f"'{name}'").label("facet"), column.label("v"), n)
-            .select_from(matched.outerjoin(table, key == matched.c.pk))
+            .select_from(matched.outerjoin(table, on))
             .group_by(column).having(column.is_not(None)).order_by(*order)
         )
         return select((query.limit(limit) if limit else query).subquery())
@@ -241,7 +246,7 @@ def _facets(conn: Connection, selection: Select) -> dict[str, list[tuple[str, in
         facet("outlet", docs.outlet, documents, docs.pk, (n.desc(), docs.outlet)),
         facet("entity", mentions.c.canonical, mentions, mentions.c.document, (n.desc(), mentions.c.canonical)),
         facet("technique", technique_counts.c.technique, technique_counts, technique_counts.c.document,
-              (n.desc(), technique_counts.c.technique), None),
+              (n.desc(), technique_counts.c.technique), None, technique_counts.c.max_confidence >= TECHNIQUE_FLOOR),
         facet("month", month, documents, docs.pk, (month.desc(),), 24),
         facet("language", docs.language, documents, docs.pk, (n.desc(), docs.language), None),
     ]

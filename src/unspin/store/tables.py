@@ -94,8 +94,13 @@ technique_counts = Table(
     metadata,
     Column("document", Integer, ForeignKey("documents.pk"), primary_key=True),
     Column("technique", String(64), primary_key=True),
+    #: every span of the technique, at any confidence, in any voice
     Column("count", Integer, nullable=False),
     Column("max_confidence", Float, nullable=False),
+    #: spans at or above ``summary.TECHNIQUE_FLOOR`` in the article's own voice, and in words it quotes
+    #: (migration 0003): what profiles and story comparisons count
+    Column("own", Integer, nullable=False, server_default=text("0")),
+    Column("quoted", Integer, nullable=False, server_default=text("0")),
     Index("ix_technique_counts_technique", "technique"),
 )
 

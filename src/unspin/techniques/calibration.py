@@ -48,6 +48,40 @@ def fit(raw: np.ndarray, correct: np.ndarray) -> Calibration:
     return Calibration(tuple(map(float, xs)), tuple(map(float, ys)))
 
 
+def fit_platt(raw: np.ndarray, correct: np.ndarray, points: int = 64) -> Calibration:
+    """A logistic curve over the raw score's log-odds, kept as breakpoints: smoother than isotonic on few examples."""
+    from sklearn.linear_model import LogisticRegression
+
+    raw = np.asarray(raw, dtype=float)
+    if len(np.unique(correct)) < 2:
+        value = float(np.mean(correct)) if len(correct) else 0.0
+        return Calibration((0.0, 1.0), (value, value))
+    logit = _logit(raw)
+    model = LogisticRegression(C=1e4, max_iter=1000).fit(logit[:, None], correct)
+    slope, intercept = float(model.coef_[0, 0]), float(model.intercept_[0])
+    if slope <= 0:  # a score that does not rank: the base rate everywhere
+        value = float(np.mean(correct))
+        return Calibration((0.0, 1.0), (value, value))
+    xs = np.unique(np.concatenate([[0.0, 1.0], np.quantile(raw, np.linspace(0, 1, points))]))
+    ys = 1.0 / (1.0 + np.exp(-(slope * _logit(xs) + intercept)))
+    return Calibration(tuple(map(float, xs)), tuple(map(float, ys)))
+
+
+def _logit(x: np.ndarray) -> np.ndarray:
+    x = np.clip(np.asarray(x, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(x / (1 - x))
+
+
+#: The calibration maps a training run may choose between, by cross-fitted ECE on the tune part.
+FITTERS = {"isotonic": fit, "platt": fit_platt}
+
+
+def choose_fitter(raw: np.ndarray, correct: np.ndarray, groups: np.ndarray) -> tuple[str, dict[str, float]]:
+    """The map whose cross-fitted (by article) ECE is lowest, and each map's ECE."""
+    eces = {name: expected_calibration_error(cross_fitted(raw, correct, groups, fitter=f), correct) for name, f in FITTERS.items()}
+    return min(eces, key=eces.get), eces
+
+
 def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = BINS) -> list[dict]:
     """Per bin: its range, how many predictions fell in it, their mean confidence and how many were right."""
     edges = np.linspace(0.0, 1.0, bins + 1)
@@ -76,7 +110,9 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     ))
 
 
-def cross_fitted(raw: np.ndarray, correct: np.ndarray, groups: np.ndarray, folds: int = 5, seed: int = 13) -> np.ndarray:
+def cross_fitted(
+    raw: np.ndarray, correct: np.ndarray, groups: np.ndarray, folds: int = 5, seed: int = 13, fitter=None,
+) -> np.ndarray:
     """Each prediction calibrated by a map fitted without its article: an honest ECE on the data that fits the map."""
     unique = np.unique(groups)
     rng = np.random.default_rng(seed)
@@ -86,7 +122,7 @@ def cross_fitted(raw: np.ndarray, correct: np.ndarray, groups: np.ndarray, folds
     for f in range(folds):
         held = assigned == f
         if held.any() and (~held).any():
-            out[held] = fit(raw[~held], correct[~held])(raw[held])
+            out[held] = (fitter or fit)(raw[~held], correct[~held])(raw[held])
     return out
 
 

@@ -10,9 +10,21 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from unspin.eval.techniques import TECHNIQUES, Labelled, read_articles, read_labels, score
+
+
+@dataclass(frozen=True)
+class Found:
+    """A reported span with the confidence shown to the reader."""
+
+    article_id: str
+    technique: str
+    start: int
+    end: int
+    confidence: float
 
 
 def classified_rows(article_id: str, rows: list[Labelled], probs) -> list[Labelled]:
@@ -45,13 +57,36 @@ def predict(
         text = texts[article_id]
         encoded = model.encode(text) if text.strip() else None
         if encoded is not None:
-            found.extend(Labelled(article_id, f.technique, f.start, f.end) for f in model.find(text, encoded))
+            found.extend(Found(article_id, f.technique, f.start, f.end, f.confidence) for f in model.find(text, encoded))
             rows = by_article.get(article_id, [])
             if rows:
                 probs = model.classify(text, [(r.start, r.end) for r in rows], encoded)
                 classified.extend(classified_rows(article_id, rows, probs))
         advance()
     return found, classified
+
+
+def calibration_of(gold: list[Labelled], found: list) -> dict:
+    """ECE and reliability of the reported confidences: a span is right when a gold span of its technique overlaps it."""
+    import numpy as np
+
+    from unspin.techniques.calibration import expected_calibration_error, reliability
+
+    by_article: dict[str, list[Labelled]] = defaultdict(list)
+    for g in gold:
+        by_article[g.article_id].append(g)
+    correct = np.array([
+        any(g.technique == f.technique and g.start < f.end and f.start < g.end for g in by_article.get(f.article_id, ()))
+        for f in found
+    ], dtype=float)
+    confidence = np.array([f.confidence for f in found], dtype=float)
+    return {
+        "spans": len(found),
+        "expected_right": round(float(confidence.sum()), 1),
+        "right": int(correct.sum()),
+        "ece": expected_calibration_error(confidence, correct) if len(found) else 0.0,
+        "reliability": reliability(confidence, correct) if len(found) else [],
+    }
 
 
 def combined_score(gold: list[Labelled], found: list[Labelled], classified: list[Labelled]) -> dict:
@@ -68,9 +103,11 @@ def evaluate(model, articles: Path, labels: Path | None, advance: Callable[[], N
     if unknown:
         raise ValueError(f"labels name {len(unknown)} article(s) not in {articles} (first: {unknown[0]})")
     found, classified = predict(model, texts, gold, advance)
+    found_rows = [Labelled(f.article_id, f.technique, f.start, f.end) for f in found]
     return {
         "articles": len(texts),
-        "found": found,
+        "found": found_rows,
         "classified": classified,
-        "scores": combined_score(gold, found, classified) if labels else None,
+        "scores": combined_score(gold, found_rows, classified) if labels else None,
+        "calibration": calibration_of(gold, found) if labels else None,
     }

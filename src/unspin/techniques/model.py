@@ -26,6 +26,23 @@ from unspin.techniques.calibration import Calibration
 CANDIDATES = 2
 #: Cue words reported per span.
 CUES = 3
+#: Longest text read in one piece (characters); longer ones are cut at line ends (see ``chunks``).
+CHUNK_CHARS = 60_000
+
+
+def chunks(text: str, size: int) -> list[tuple[int, int]]:
+    """``[start, end)`` pieces of at most ``size`` characters, cut after a newline (else a space) where one is near."""
+    out, start = [], 0
+    while len(text) - start > size:
+        limit = start + size
+        cut = text.rfind("\n", start + size // 2, limit)
+        if cut < 0:
+            cut = text.rfind(" ", start + size // 2, limit)
+        end = cut + 1 if cut >= 0 else limit
+        out.append((start, end))
+        start = end
+    out.append((start, len(text)))
+    return out
 
 
 def model_dir() -> Path:
@@ -60,6 +77,8 @@ class Decision:
     reported: Calibration | None = None
     #: Which per-token probability finds spans: the token head, the CRF's marginals, their mean, or the CRF's best tags.
     span_source: str = "token"
+    #: Every span is reported with its most likely technique; thresholds gate only the runner-up.
+    keep_best: bool = False
 
     def shown_confidence(self, confidence: float) -> float:
         return float(self.reported(confidence)) if self.reported else confidence
@@ -78,6 +97,7 @@ class Decision:
             "span_gap": self.span_gap,
             "span_min_tokens": self.span_min_tokens,
             "span_source": self.span_source,
+            "keep_best": self.keep_best,
             "calibration": self.calibration.to_json(),
             "reported_calibration": self.reported.to_json() if self.reported else None,
             "thresholds": {t: round(self.thresholds[t], 4) for t in TECHNIQUES},
@@ -94,6 +114,7 @@ class Decision:
             int(data.get("span_min_tokens", 1)),
             Calibration.from_json(data["reported_calibration"]) if data.get("reported_calibration") else None,
             data.get("span_source", "token"),
+            bool(data.get("keep_best", False)),
         )
 
     def spans(self, encoded) -> list[tuple[int, int, float]]:
@@ -176,10 +197,10 @@ class TechniqueModel:
     def load(cls, directory: Path | None = None, threads: int | None = None) -> "TechniqueModel":
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub, whatever transformers would do
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
         from safetensors.torch import load_file
         from transformers.utils import logging as hf_logging
 
+        from unspin import cores
         from unspin.techniques import encoder
 
         hf_logging.set_verbosity_error()
@@ -189,15 +210,19 @@ class TechniqueModel:
             raise RuntimeError(f"the technique model is missing: {weights} not found")
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
         check_base(config["base"]["weights_sha256"])
-        if threads:
-            torch.set_num_threads(threads)
+        cores.use(threads)  # the count given, else UNSPIN_THREADS, else the cores free to this process
         base = config["base"]
         net = encoder.build(
             load_file(weights), frozen_layers=base.get("frozen_layers", encoder.FROZEN_LAYERS),
             surface=base.get("surface", False), crf=base.get("crf", False),
         )
         net.eval()
-        return cls(net, encoder.load_tokenizer(), Decision.from_json(config["decision"]), config)
+        lexical = None
+        if base.get("lexical"):
+            from unspin.techniques.lexical_io import ShippedSpanFinder
+
+            lexical = ShippedSpanFinder(directory / base["lexical"])
+        return cls(net, encoder.load_tokenizer(), Decision.from_json(config["decision"]), config, lexical=lexical)
 
     def encode(self, text: str):
         from unspin.techniques.infer import encode
@@ -217,19 +242,36 @@ class TechniqueModel:
         return self.decision.adjust(classify(self.net, encoded or self.encode(text), spans))
 
     def find(self, text: str, encoded=None) -> list[Found]:
-        """Technique spans kept where the candidate confidence reaches the technique's threshold, with the reported-span confidence."""
-        from unspin.techniques.infer import classify
+        """Technique spans kept where the candidate confidence reaches the technique's threshold, with the reported-span confidence.
 
+        A text longer than ``CHUNK_CHARS`` is read in pieces cut at line ends,
+        so memory stays bounded whatever the page's length (the encoder keeps
+        every window's vectors of the piece it reads).
+        """
         if not text.strip():
             return []
-        encoded = encoded or self.encode(text)
+        if encoded is None and len(text) > CHUNK_CHARS:
+            found = []
+            for start, end in chunks(text, CHUNK_CHARS):
+                found.extend(
+                    Found(f.start + start, f.end + start, f.technique, f.confidence, f.cues)
+                    for f in self.find(text[start:end])
+                )
+            return found
+        return self._find(text, encoded or self.encode(text))
+
+    def _find(self, text: str, encoded) -> list[Found]:
+        from unspin.techniques.infer import classify
+
         spans = self.decision.spans(encoded)
         probs = self.decision.adjust(classify(self.net, encoded, [(s, e) for s, e, _ in spans]))
-        found = []
+        found, seen = [], set()
         for k, t, raw in candidates(encoded, probs, spans):
             confidence = float(self.decision.calibration(raw))
             technique = TECHNIQUES[t]
-            if confidence >= self.decision.thresholds[technique]:
+            best = k not in seen
+            seen.add(k)
+            if (self.decision.keep_best and best) or confidence >= self.decision.thresholds[technique]:
                 start, end, _ = spans[k]
                 shown = self.decision.shown_confidence(confidence)
                 if shown <= 0.0:  # the reported-span map says such spans were never right on dev

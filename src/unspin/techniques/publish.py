@@ -23,9 +23,13 @@ from pathlib import Path
 
 from unspin import __version__
 from unspin.eval.techniques import TECHNIQUES, read_articles, read_labels
+from unspin.techniques.select import SPAN_SOURCES
 from unspin.techniques.train import Settings
 
 WEIGHTS = "weights.safetensors"
+LEXICAL_FILE = "lexical.npz"
+#: Blends of the network's and the feature-based design's per-token probabilities the tune part chooses among.
+BLENDS = ("blend25", "blend50", "blend75")
 CONFIG = "config.json"
 CARD = "MODEL_CARD.md"
 
@@ -102,23 +106,28 @@ def run(
     from unspin.techniques.select import select
     from unspin.techniques.train import fit, packaged_tune_ids, split_train
 
-    started = time.monotonic()
     tune_ids = packaged_tune_ids() if tune_ids is None else tune_ids
     net, info = fit(data, settings, log, tune_ids=tune_ids, checkpoint=checkpoint, resume=resume)
+    fitted = time.monotonic()
     round_to_half(net)
     tokenizer = encoder.load_tokenizer()
     parts = split_train(data, tune_ids)
-    log("choosing the span rule, thresholds and calibration on the tune part")
     tune = encoded_articles(net, tokenizer, parts.tune_texts, parts.tune_gold)
-    decision, calibration_report = select(net, tune, log)
-    model = TechniqueModel(net, tokenizer, decision, {})
+    lexical_scores, lexical_model = compare_lexical(data, settings.seed, log, tune_ids)
+    for a in tune:
+        a.encoded.lexical_inside = lexical_on_tokens(lexical_model, a.encoded.text, a.encoded.windows.offsets)
+    log("choosing the design, span rule, thresholds and calibration on the tune part")
+    decision, calibration_report = select(net, tune, log, sources=SPAN_SOURCES + BLENDS)
+    ensemble = decision.span_source.startswith("blend")
+    model = TechniqueModel(net, tokenizer, decision, {}, lexical=lexical_model if ensemble else None)
     log("scoring on dev (untouched)")
     dev = evaluate(model, data / "dev" / "articles", data / "dev" / "dev-task-flc-tc.labels")
-    designs, lexical_model = {}, None
+    designs = {}
     if compare:
-        designs["lexical"], lexical_model = compare_lexical(data, settings.seed, log, tune_ids)
+        designs["lexical"] = lexical_scores
         designs |= compare_designs(net, tokenizer, tune, data, lexical_model, log)
-    elapsed = round(time.monotonic() - started, 1)
+    # fitting's time includes what a killed run spent before --resume; the rest is this process's
+    elapsed = round(info["train_seconds"] + time.monotonic() - fitted, 1)
     config = {
         "format": 1,
         "labels": list(TECHNIQUES),
@@ -128,6 +137,7 @@ def run(
             "frozen_layers": net.frozen_layers,
             "surface": bool(net.surface_size),
             "crf": net.crf is not None,
+            "lexical": LEXICAL_FILE if ensemble else None,
         },
         "decision": decision.to_json(),
         "training": {
@@ -151,11 +161,19 @@ def run(
                 "dev_labels_sha256": sha256(data / "dev" / "dev-task-flc-tc.labels"),
             },
         },
-        "dev": compact_scores(dev["scores"]) | {"calibration": calibration_report},
+        "dev": compact_scores(dev["scores"]) | {"calibration": calibration_report, "calibration_on_dev": dev["calibration"]},
         "designs": designs,
     }
+    if ensemble:
+        config["shipped_design"] = "ensemble"
     out.mkdir(parents=True, exist_ok=True)
     save_file({k: v.half().contiguous() for k, v in encoder.trainable_state(net).items()}, out / WEIGHTS)
+    if ensemble:
+        from unspin.techniques import lexical_io
+
+        lexical_io.save(lexical_model, out / LEXICAL_FILE)
+    elif (out / LEXICAL_FILE).exists():
+        (out / LEXICAL_FILE).unlink()
     write_config_and_card(out, config)
     log(f"wrote {out / WEIGHTS} ({(out / WEIGHTS).stat().st_size / 1e6:.1f} MB), {out / CONFIG}, {out / CARD}")
     return config
@@ -223,7 +241,7 @@ def compare_designs(net, tokenizer, tune: list, data: Path, lexical_model, log: 
     and blends of the network with the feature-based design's per-token
     probability. The labels always come from the network's span head.
     """
-    from unspin.techniques.select import SPAN_SOURCES, select
+    from unspin.techniques.select import select
 
     quiet = lambda line: None  # noqa: E731
     designs = {}
@@ -232,18 +250,13 @@ def compare_designs(net, tokenizer, tune: list, data: Path, lexical_model, log: 
         designs[source] = dev_scores(net, tokenizer, decision, data) | {"tune_si_f1": _tune_si(decision, tune)}
         log(f"design {source}: dev SI F1 {designs[source]['si']['f1']:.4f}, end to end {designs[source]['end_to_end']['f1']:.4f}")
     if lexical_model is not None:
-        for a in tune:
-            a.encoded.lexical_inside = lexical_on_tokens(lexical_model, a.encoded.text, a.encoded.windows.offsets)
-        blends = tuple(f"blend{w}" for w in (25, 50, 75))
-        decision, _ = select(net, tune, quiet, sources=blends)
+        decision, _ = select(net, tune, quiet, sources=BLENDS)
         name = "ensemble"
         designs[name] = dev_scores(net, tokenizer, decision, data, lexical_model) | {
             "tune_si_f1": _tune_si(decision, tune), "source": decision.span_source,
         }
         log(f"design {name} ({decision.span_source}): dev SI F1 {designs[name]['si']['f1']:.4f}, "
             f"end to end {designs[name]['end_to_end']['f1']:.4f}")
-        for a in tune:
-            a.encoded.lexical_inside = None
     return designs
 
 

@@ -36,7 +36,7 @@ from unspin.techniques.model import Decision, candidates
 SPAN_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.15, 0.71, 0.05))
 #: Where span candidates come from (see ``infer.Encoded.inside``); the tune part picks one.
 SPAN_SOURCES = ("token", "crf", "mean", "viterbi")
-SPAN_GAPS = (0, 3, 5, 8, 12, 20)
+SPAN_GAPS = (0, 3, 5, 8, 12, 20, 30, 50)
 SPAN_MIN_TOKENS = (1, 2)
 TECHNIQUE_THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.0, 0.91, 0.05))
 
@@ -78,6 +78,7 @@ class Candidate:
     technique: str
     raw: float
     correct: bool
+    rank: int = 0  # 0 for the span's most likely technique, 1 for the runner-up
 
 
 def tune_candidates(net, tune: list[TuneArticle], decision: Decision) -> list[Candidate]:
@@ -87,26 +88,38 @@ def tune_candidates(net, tune: list[TuneArticle], decision: Decision) -> list[Ca
     for a in tune:
         spans = decision.spans(a.encoded)
         probs = decision.adjust(classify(net, a.encoded, [(s, e) for s, e, _ in spans]))
+        seen: set[int] = set()
         for k, t, raw in candidates(a.encoded, probs, spans):
             start, end, _ = spans[k]
             technique = TECHNIQUES[t]
             correct = any(g.technique == technique and g.start < end and start < g.end for g in a.gold)
-            out.append(Candidate(a.article_id, start, end, technique, raw, correct))
+            out.append(Candidate(a.article_id, start, end, technique, raw, correct, int(k in seen)))
+            seen.add(k)
     return out
 
 
-def kept(cands: list[Candidate], confidence: np.ndarray, thresholds: dict[str, float]) -> list[Labelled]:
-    return [Labelled(c.article_id, c.technique, c.start, c.end) for c, p in zip(cands, confidence) if p >= thresholds[c.technique]]
+def shown_mask(cands: list[Candidate], confidence: np.ndarray, thresholds: dict[str, float], keep_best: bool) -> np.ndarray:
+    """Which candidates are reported: those reaching their technique's threshold, and with ``keep_best`` every span's best."""
+    return np.array([
+        (keep_best and c.rank == 0) or p >= thresholds[c.technique] for c, p in zip(cands, confidence)
+    ], dtype=bool)
 
 
-def choose_thresholds(cands: list[Candidate], confidence: np.ndarray, gold: list[Labelled], sweeps: int = 2) -> dict[str, float]:
+def kept(cands: list[Candidate], confidence: np.ndarray, thresholds: dict[str, float], keep_best: bool = False) -> list[Labelled]:
+    mask = shown_mask(cands, confidence, thresholds, keep_best)
+    return [Labelled(c.article_id, c.technique, c.start, c.end) for c, m in zip(cands, mask) if m]
+
+
+def choose_thresholds(
+    cands: list[Candidate], confidence: np.ndarray, gold: list[Labelled], sweeps: int = 2, keep_best: bool = False,
+) -> dict[str, float]:
     thresholds = {t: 0.0 for t in TECHNIQUES}
     for _ in range(sweeps):
         for technique in TECHNIQUES:
             best = (thresholds[technique], -1.0)
             for value in TECHNIQUE_THRESHOLDS:
                 trial = thresholds | {technique: value}
-                f = score(gold, kept(cands, confidence, trial))["end_to_end"]["f1"]
+                f = score(gold, kept(cands, confidence, trial, keep_best))["end_to_end"]["f1"]
                 if f > best[1] + 1e-9:
                     best = (value, f)
             thresholds[technique] = best[0]
@@ -204,19 +217,38 @@ def select(
     raw = np.array([c.raw for c in cands])
     correct = np.array([c.correct for c in cands], dtype=float)
     groups = np.array([c.article_id for c in cands])
-    calib = calibration.fit(raw, correct)
+    first_map, first_eces = calibration.choose_fitter(raw, correct, groups)
+    calib = calibration.FITTERS[first_map](raw, correct)
     confidence = calib(raw)
-    thresholds = choose_thresholds(cands, confidence, gold)
+    # two ways of reporting: only candidates that reach their technique's threshold (best end to end),
+    # or every span with its best technique and the runner-up where it reaches the threshold (best SI)
+    variants = {}
+    for keep_best in (False, True):
+        thresholds = choose_thresholds(cands, confidence, gold, keep_best=keep_best)
+        result = score(gold, kept(cands, confidence, thresholds, keep_best))
+        variants[keep_best] = (thresholds, result["si"]["f1"], result["end_to_end"]["f1"])
+        log(f"{'every span keeps its best technique' if keep_best else 'thresholds gate every technique'}: "
+            f"tune SI F1 {result['si']['f1']:.4f}, end to end {result['end_to_end']['f1']:.4f}")
+    keep_best = max(variants, key=lambda k: variants[k][1] + variants[k][2])
+    thresholds = variants[keep_best][0]
     log("per-technique thresholds: " + ", ".join(f"{t} {v}" for t, v in thresholds.items()))
-    shown = np.array([p >= thresholds[c.technique] for c, p in zip(cands, confidence)], dtype=bool)
-    reported = calibration.fit(confidence[shown], correct[shown]) if shown.any() else None
+    shown = shown_mask(cands, confidence, thresholds, keep_best)
+    second_map, second_eces = calibration.choose_fitter(confidence[shown], correct[shown], groups[shown])
+    reported = calibration.FITTERS[second_map](confidence[shown], correct[shown]) if shown.any() else None
     final = reported(confidence[shown]) if reported else confidence[shown]
     # a span the second map sends to 0 is never shown (the layer drops it), so it is not scored either
     visible = final > 0.0
-    reported_held_out = calibration.cross_fitted(confidence[shown], correct[shown], groups[shown])
-    held_out = calibration.cross_fitted(raw, correct, groups)
+    fitter = calibration.FITTERS[second_map]
+    reported_held_out = calibration.cross_fitted(confidence[shown], correct[shown], groups[shown], fitter=fitter)
+    held_out = calibration.cross_fitted(raw, correct, groups, fitter=calibration.FITTERS[first_map])
     report = tc_report | {
         "span_threshold_si_f1": si_f1,
+        "keep_best": keep_best,
+        "variants": {("keep_best" if k else "gated"): {"si_f1": v[1], "end_to_end_f1": v[2]} for k, v in variants.items()},
+        "first_map": first_map,
+        "first_map_cross_fitted_ece": first_eces,
+        "second_map": second_map,
+        "second_map_cross_fitted_ece": second_eces,
         "candidates": len(cands),
         "reported": int(visible.sum()),
         "ece_all_candidates": calibration.expected_calibration_error(confidence, correct),
@@ -229,7 +261,9 @@ def select(
         "reliability_reported_cross_fitted": calibration.reliability(reported_held_out, correct[shown]),
         "reliability_all_candidates": calibration.reliability(confidence, correct),
     }
-    log(f"calibration: ECE {report['ece_reported_spans']:.4f} over {report['reported']} reported spans "
-        f"({report['ece_reported_cross_fitted']:.4f} cross-fitted by article)")
-    decision = Decision(threshold, calib, thresholds, tuple(map(float, offsets)), gap, min_tokens, reported, source)
+    log(f"calibration ({first_map}, then {second_map}): ECE {report['ece_reported_spans']:.4f} over {report['reported']} "
+        f"reported spans ({report['ece_reported_cross_fitted']:.4f} cross-fitted by article)")
+    decision = Decision(
+        threshold, calib, thresholds, tuple(map(float, offsets)), gap, min_tokens, reported, source, keep_best,
+    )
     return decision, report

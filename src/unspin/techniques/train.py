@@ -324,6 +324,7 @@ def fit(
         random.setstate(saved["python_rng"])
         best, best_state, history = saved["best"], saved["best_state"], saved["history"]
         first_epoch = saved["epoch"] + 1
+        started = time.monotonic() - saved.get("seconds", 0.0)  # the run's time counts what the killed run spent
         log(f"resumed from {checkpoint} after epoch {saved['epoch']}")
     for epoch in range(first_epoch, settings.epochs + 1):
         running = 0.0
@@ -353,6 +354,7 @@ def fit(
                 "schedule": schedule.state_dict(), "batch_rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
                 "numpy_rng": np.random.get_state(), "python_rng": random.getstate(),
                 "best": best, "best_state": best_state, "history": history,
+                "seconds": time.monotonic() - started,
             })
     net.load_state_dict(best_state, strict=False)
     net.eval()

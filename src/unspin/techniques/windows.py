@@ -56,21 +56,24 @@ def window_bounds(n_tokens: int, window: int = WINDOW, step: int = STEP) -> list
 
 
 def owners(n_tokens: int, bounds: list[tuple[int, int]]) -> np.ndarray:
-    """For each token, the window where its distance to the nearer edge is largest.
+    """For each token, the window where its distance to the nearer edge is largest (the earlier window on a tie).
 
     The article's own first and last tokens have no missing context, so the
-    article's edges do not count as window edges.
+    article's edges do not count as window edges. Each window is visited
+    once over its own tokens, so time and memory grow with the text's length
+    (a token-by-window table would not fit in memory for a long page).
     """
-    if not bounds:
-        return np.zeros(0, dtype=np.int64)
-    tokens = np.arange(n_tokens)[:, None]
-    starts = np.array([b[0] for b in bounds])[None, :]
-    ends = np.array([b[1] for b in bounds])[None, :]
-    left = np.where(starts == 0, n_tokens, tokens - starts)
-    right = np.where(ends == n_tokens, n_tokens, ends - 1 - tokens)
-    room = np.minimum(left, right)
-    room = np.where((tokens >= starts) & (tokens < ends), room, -1)
-    return room.argmax(axis=1)
+    owner = np.zeros(n_tokens, dtype=np.int64)
+    best = np.full(n_tokens, -1, dtype=np.int64)
+    for w, (start, end) in enumerate(bounds):
+        tokens = np.arange(start, end)
+        left = tokens - start if start > 0 else np.full(end - start, n_tokens)
+        right = end - 1 - tokens if end < n_tokens else np.full(end - start, n_tokens)
+        room = np.minimum(left, right)
+        better = room > best[start:end]
+        best[start:end][better] = room[better]
+        owner[start:end][better] = w
+    return owner
 
 
 def tokenize(tokenizer, text: str, window: int = WINDOW, step: int = STEP) -> Windows:

@@ -35,6 +35,7 @@ from unspin.analyze.technique_definitions import DEFINITIONS, display_name
 from unspin.store import read
 from unspin.store.query import QueryError
 from unspin.store.search import search as run_search
+from unspin.summary import TECHNIQUE_FLOOR
 from unspin.web import charts, export, queries, views
 from unspin.web.readonly import open_read_only
 
@@ -93,6 +94,7 @@ def _environment() -> Environment:
         web_url=views.web_url,
         toggles=views.TOGGLES,
         definitions=DEFINITIONS,
+        technique_floor=TECHNIQUE_FLOOR,
     )
     env.filters.update(pct=_pct, num=_num, snippet=views.snippet_markup, clip=views.clip)
     return env
@@ -196,7 +198,7 @@ def create_app(db_url: str) -> FastAPI:
             for title, key in (
                 ("Outlets", "outlet"),
                 ("Entities", "entity"),
-                ("Techniques", "technique"),
+                (f"Techniques (confidence {TECHNIQUE_FLOOR:g} or more)", "technique"),
                 ("Months", "month"),
                 ("Languages", "language"),
             )
@@ -215,7 +217,12 @@ def create_app(db_url: str) -> FastAPI:
         return page(request, "search.html", context)
 
     @app.get("/article/{doc_id}", include_in_schema=False)
-    def article_page(request: Request, doc_id: str, c: Connection = Depends(conn)):
+    def article_page(
+        request: Request,
+        doc_id: str,
+        floor: float = Query(0.0, ge=0.0, le=1.0, allow_inf_nan=False),
+        c: Connection = Depends(conn),
+    ):
         found = read.document(c, doc_id)
         if found is None:
             raise not_found(f"Document {doc_id}")
@@ -225,6 +232,8 @@ def create_app(db_url: str) -> FastAPI:
             "nav": "search",
             "doc": doc,
             "found": found,
+            "shown": views.apply_page_floor(doc, floor),  # first: the highlights and legend follow it
+            "floors": views.floor_links(doc.id, floor),
             "segments": views.segments(doc),
             "legend": views.technique_legend(doc),
             "present": _present_layers(doc),
@@ -344,7 +353,9 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/api/outlets/{domain}", tags=["outlets"], summary="An outlet's profile")
     def api_outlet(domain: str, c: Connection = Depends(conn)):
-        """An outlet's profile: technique mix and density, speculation, vague sourcing, appeals, per month."""
+        """An outlet's profile: technique mix and density, speculation, vague sourcing, appeals, per month.
+        Techniques count the spans at or above `technique_floor` in the articles' own voice; those in words
+        they quote are in `quoted_techniques`, and `technique_spans_all` counts every span found."""
         profile = read.outlet_profile(c, domain)
         if profile is None:
             raise not_found(f"Outlet {domain}")
@@ -353,7 +364,8 @@ def create_app(db_url: str) -> FastAPI:
     @app.get("/api/entities/{canonical:path}", tags=["entities"], summary="An entity's profile")
     def api_entity(canonical: str, c: Connection = Depends(conn)):
         """Where an entity (by canonical name) is named: mentions per month, outlets, entities beside it, and
-        the outlet figures (technique mix, speculation, sourcing, appeals) over the documents naming it."""
+        the outlet figures (technique mix, speculation, sourcing, appeals) over the documents naming it,
+        techniques counted as for an outlet (at or above `technique_floor`, own voice and quoted apart)."""
         profile = read.entity_profile(c, canonical)
         if profile is None:
             raise not_found(f"Entity {canonical}")
@@ -368,7 +380,9 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/api/stories/{pk}", tags=["stories"], summary="One story across outlets")
     def api_story(pk: int, c: Connection = Depends(conn)):
-        """One story across outlets: per original document, what it alone names and gives, and its tone."""
+        """One story across outlets: per original document, what it alone names and gives, and its tone:
+        technique spans at or above `technique_floor`, its own (`techniques`) and quoted ones with their
+        `speaker` (`quoted_techniques`)."""
         found = read.story(c, pk)
         if found is None:
             raise not_found(f"Story {pk}")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from unspin.summary import TECHNIQUE_FLOOR
+
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 56, 16, 44
 MAX_BAR = 64
@@ -139,5 +141,5 @@ def monthly(series: list[dict], count_key: str, count_label: str) -> Chart | Non
         count_ticks,
         density_ticks,
         count_label,
-        "technique spans per 1,000 words",
+        f"technique spans per 1,000 words (own voice, confidence {TECHNIQUE_FLOOR:g} or more)",
     )

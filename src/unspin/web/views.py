@@ -17,10 +17,12 @@ from urllib.parse import quote, urlencode, urlsplit
 from markupsafe import Markup, escape
 
 from unspin.analyze.technique_definitions import definition, display_name
+from unspin.analyze.voice import voices
 from unspin.document import Document, Span
 from unspin.report.html import BANDS, COLOURS, technique_class
+from unspin.report.layers import voice_label
 from unspin.store.search import MARK_END, MARK_START
-from unspin.summary import technique_summary
+from unspin.summary import QUOTED, TECHNIQUE_FLOOR, expected_line, technique_summary
 
 #: The highlight layers a reader can switch, in toolbar order: (key, label, on at first).
 TOGGLES = (
@@ -74,8 +76,9 @@ def _cue(value) -> str:
     return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
 
 
-def describe(layer: str, span: Span, doc: Document) -> str:
-    """One line of a span's tooltip: what it is, how sure, and the cue that triggered it."""
+def describe(layer: str, span: Span, doc: Document, said: dict | None = None) -> str:
+    """One line of a span's tooltip: what it is, how sure, and the cue that triggered it; for a technique,
+    whose voice (``said``, from ``voice.voices``; else the span's own attrs) its words are in."""
     a = span.attrs or {}
     if layer == "techniques":
         line = f"{display_name(span.label)} ({span.confidence:.2f})"
@@ -84,6 +87,9 @@ def describe(layer: str, span: Span, doc: Document) -> str:
             line += f": {meaning}"
         if a.get("cues"):
             line += f" Cues: {_cue(a.get('cues'))}."
+        voice = voice_label(said or a)
+        if voice:
+            line += " Voice: " + ("the article's own." if voice == "own" else f"{voice}.")
         return line
     if layer == "entities":
         canonical = a.get("canonical")
@@ -119,6 +125,8 @@ def segments(doc: Document) -> list[Segment]:
     most confident lowest: classes ``b1-<slug>`` .. ``b3-<slug>``.
     """
     drawn: list[tuple[str, Span, tuple[str, ...]]] = []
+    layer_spans = doc.layer("techniques")
+    said = {id(s): v for s, v in zip(layer_spans, voices(doc, layer_spans))}
     for name, layer in doc.layers.items():
         for span in layer:
             if span.end > span.start and (classes := _classes(name, span)):
@@ -138,7 +146,7 @@ def segments(doc: Document) -> list[Segment]:
         classes = sorted({c for _, _, cs in covering for c in cs})
         techniques = [s for n, s, _ in covering if n == "techniques"]
         classes += _bands(techniques)
-        tooltip = "\n".join(dict.fromkeys(describe(n, s, doc) for n, s, _ in covering))
+        tooltip = "\n".join(dict.fromkeys(describe(n, s, doc, said.get(id(s))) for n, s, _ in covering))
         out.append(Segment(doc.text[a:b], " ".join(classes), tooltip))
     return out
 
@@ -164,6 +172,38 @@ def technique_legend(doc: Document) -> list[dict]:
             "definition": definition(label, str(carried.get(label) or "")),
         }
         for label, t in technique_summary(doc)["by_technique"].items()
+    ]
+
+
+#: The confidence floors the article page offers as links: (value, label). Any other value between 0
+#: and 1 can be typed in its form or given as ``?floor=``; 0, every span, is the default.
+FLOORS = ((0.0, "all"), (0.2, "0.2"), (TECHNIQUE_FLOOR, f"{TECHNIQUE_FLOOR:g} (as profiles count)"), (0.5, "0.5"))
+
+
+def apply_page_floor(doc: Document, floor: float) -> dict:
+    """Keep the technique spans at or above ``floor`` in ``doc`` (a copy read for one page), and say what
+    the page shows: the floor, the spans shown and hidden, how many are expected to be right, the quoted ones."""
+    spans = doc.layer("techniques")
+    shown = [s for s in spans if s.confidence >= floor]
+    if len(shown) < len(spans):
+        doc.set_layer("techniques", shown)
+    quoted = sum(1 for v in voices(doc, shown) if v["voice"] == QUOTED)
+    return {
+        "floor": floor,
+        "found": len(spans),
+        "shown": len(shown),
+        "hidden": len(spans) - len(shown),
+        "expected": expected_line(shown),
+        "quoted": quoted,
+    }
+
+
+def floor_links(doc_id: str, floor: float) -> list[dict]:
+    """The floor choices as links to the article page, the current one marked."""
+    base = f"/article/{path_part(doc_id)}"
+    return [
+        {"label": label, "href": base + (f"?floor={value:g}" if value else ""), "current": abs(value - floor) < 1e-9}
+        for value, label in FLOORS
     ]
 
 
