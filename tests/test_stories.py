@@ -157,7 +157,7 @@ def test_regroup_recomputes_stories_after_the_rule_changed(db_url, tmp_path, mon
 
 def test_regroup_fills_what_an_older_store_lacks_and_changes_nothing_else(filled):
     before = story_of(filled)
-    with filled.begin() as conn:  # as rows stored before migration 0002
+    with filled.begin() as conn:  # as rows stored before migration 0004
         conn.execute(update(signatures).values(embedding=None, figures=None))
         grouping.regroup(conn)
     with filled.connect() as conn:
@@ -200,24 +200,32 @@ def test_regroup_command(tmp_path):
     assert missing.returncode == 2 and "does not exist" in missing.stderr.decode()
 
 
-def test_a_store_made_before_the_embeddings_is_upgraded(tmp_path):
+def test_migrations_are_one_line_and_a_store_at_0003_is_upgraded_to_0004(tmp_path):
     from alembic import command
     from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine, inspect
 
     from unspin.store.db import MIGRATIONS
 
-    path = tmp_path / "old.db"
-    old = create_engine(f"sqlite:///{path}")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(config)
+    assert [r.revision for r in reversed(list(script.walk_revisions()))] == ["0001", "0003", "0004"]
+    assert script.get_heads() == ["0004"]
+
+    path = tmp_path / "old.db"
+    old = create_engine(f"sqlite:///{path}")
     with old.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        command.upgrade(config, "0003")  # the store as the last release left it
     assert "embedding" not in {c["name"] for c in inspect(old).get_columns("signatures")}
     old.dispose()
-    engine = connect(str(path))
+    engine = connect(str(path))  # as the next unspin command opens it
     assert {"embedding", "figures"} <= {c["name"] for c in inspect(engine).get_columns("signatures")}
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_heads() == ("0004",)
     engine.dispose()
 
 

@@ -4,16 +4,16 @@ Rows stored before this migration have neither; grouping computes them when
 it meets such a row, and ``unspin regroup`` computes them all and regroups
 the store.
 
-Revision ID: 0002_story_embeddings
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_story_embeddings"
-down_revision = "0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
