@@ -141,18 +141,26 @@ def test_scores_say_why():
     assert grouping.figures("Some 2,300 left; 15.5 percent; 2300 again") == frozenset({"2300", "15.5"})
 
 
-def test_regroup_recomputes_stories_after_the_rule_changed(db_url, tmp_path, monkeypatch):
-    with monkeypatch.context() as patched:
-        patched.setattr(grouping, "STORY_THRESHOLD", 5.0)  # an old rule that grouped nothing
-        engine = store(db_url, tmp_path)
-    assert len(partition(engine)) == len(RECORDS)
+def one_story_each(engine) -> None:
+    """Put every document in a story of its own, as a store grouped by a rule that joined nothing would be."""
     with engine.begin() as conn:
+        rows = conn.execute(select(documents.c.pk, documents.c.title, documents.c.published)).all()
+        conn.execute(update(documents).values(story=None))
+        conn.execute(stories.delete())
+        for r in rows:
+            key = grouping.join_story(conn, None, r.title, r.published)
+            conn.execute(update(documents).where(documents.c.pk == r.pk).values(story=key))
+
+
+def test_regroup_recomputes_stories_after_the_rule_changed(filled):
+    one_story_each(filled)
+    assert len(partition(filled)) == len(RECORDS)
+    with filled.begin() as conn:
         assert grouping.regroup(conn) == 3
-    assert partition(engine) == EXPECTED
-    with engine.connect() as conn:
+    assert partition(filled) == EXPECTED
+    with filled.connect() as conn:
         sizes = {r.label: r.size for r in conn.execute(select(stories.c.label, stories.c.size))}
     assert sizes["Wildfire forces evacuations in Paradise Valley"] == 2
-    engine.dispose()
 
 
 def test_regroup_fills_what_an_older_store_lacks_and_changes_nothing_else(filled):
@@ -169,20 +177,31 @@ def test_regroup_fills_what_an_older_store_lacks_and_changes_nothing_else(filled
     assert len(set(before.values())) == len(set(story_of(filled).values()))
 
 
-def test_regroup_is_one_transaction(filled, monkeypatch):
+#: A real failure half-way through a regrouping: the database refuses a third story.
+FAIL_THIRD_STORY = {
+    "sqlite": [
+        "CREATE TRIGGER fail_third BEFORE INSERT ON stories WHEN (SELECT count(*) FROM stories) >= 2 "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION fail_third() RETURNS trigger AS $$ BEGIN IF (SELECT count(*) FROM stories) >= 2 THEN "
+        "RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER fail_third BEFORE INSERT ON stories FOR EACH ROW EXECUTE FUNCTION fail_third()",
+    ],
+}
+
+
+def test_regroup_is_one_transaction(filled):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    one_story_each(filled)
     before = story_of(filled)
     with filled.connect() as conn:
         labels = sorted(conn.execute(select(stories.c.label)).scalars())
-    calls = []
-
-    def failing(conn, new):
-        calls.append(new.pk)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return None
-
-    monkeypatch.setattr(grouping, "group", failing)
-    with pytest.raises(RuntimeError, match="disk full"):
+    with filled.begin() as conn:
+        for statement in FAIL_THIRD_STORY[filled.dialect.name]:
+            conn.exec_driver_sql(statement)
+    with pytest.raises(SQLAlchemyError, match="disk full"):
         with filled.begin() as conn:
             grouping.regroup(conn)
     assert story_of(filled) == before
@@ -198,6 +217,17 @@ def test_regroup_command(tmp_path):
     assert "regrouped 5 document(s) into 3 stories" in done.stderr.decode()
     missing = run_cli("regroup", "--db", str(tmp_path / "nowhere" / "x.db"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr.decode()
+    engine = connect(str(db))
+    before = story_of(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(FAIL_THIRD_STORY["sqlite"][0])
+    engine.dispose()
+    failed = run_cli("regroup", "--db", str(db), timeout=600)
+    assert failed.returncode == 1
+    assert "disk full" in failed.stderr.decode() and "(the store is unchanged)" in failed.stderr.decode()
+    engine = connect(str(db))
+    assert story_of(engine) == before
+    engine.dispose()
 
 
 def test_migrations_are_one_line_and_a_store_at_0003_is_upgraded_to_0004(tmp_path):
