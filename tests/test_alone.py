@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from unspin.document import Document, Meta, Span
-from unspin.store.alone import alone, speculation_share
+from unspin.store.alone import alone, speaker, speculation_share
 
 # Invented reports of one strike.
 ONE = (
@@ -67,3 +67,20 @@ def test_speculation_share():
     two = doc(TWO, modality=[("The Port Arlen strike began on Monday with nine hundred dockers out.", "asserted"),
                              ("Exporters fear the strike could spread to Kessmouth.", "speculative")])
     assert speculation_share(two) == (1, 2)
+
+
+def test_a_name_another_writes_in_the_plural_is_not_alone():
+    one = doc("A Democrat from Ohio objected.", entities=[("Democrat", "Democrat", "NORP"), ("Ohio", "Ohio", "GPE")])
+    two = doc("Democrats in the House objected.", entities=[("Democrats", "Democrats", "NORP")])
+    mine, theirs = alone([one, two])
+    assert [i.text for i in mine["names"]] == ["Ohio"]
+    assert theirs["names"] == []
+
+
+def test_who_a_quote_is_credited_to():
+    text = 'Ada Brennick spoke. "We stay out," she said. "Not for crumbs," they said. "Soon," officials said.'
+    one = doc(text, quotes=[("We stay out", "she"), ("Not for crumbs", "they")])
+    vague = span(text, "Soon", "attributions", "quote", source="vague", vague=True)
+    named = span(text, "We stay out", "attributions", "quote", source="Ada Brennick", source_text="Ada Brennick")
+    assert [speaker(s) for s in one.layer("attributions")] == ["she (named earlier)", "they (named earlier)"]
+    assert speaker(vague) == "vague" and speaker(named) == "Ada Brennick"

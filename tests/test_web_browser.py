@@ -303,6 +303,14 @@ def test_a_basil_event_side_by_side_with_what_each_outlet_alone_says(basil_serve
     for row in ("only-names", "only-numbers", "only-quotes"):
         assert page.locator(f"tr.{row} td").count() == 3
     assert page.locator("tr.only-names td a.chip").count() > 0
-    assert page.locator("p.share").count() == 3  # each outlet's speculative share
+    # who said a quote: a name, an unnamed source, or a pronoun marked as such, never a bare "he"
+    credited = page.locator("tr.only-quotes td li > span.muted").all_inner_texts()
+    assert credited and not {c.strip().casefold() for c in credited} & {"he", "she", "they", "it"}
+    # each outlet's techniques (own voice, at or above the floor, or a line saying none are) and in quotes
+    for row in ("techniques", "in-quotes", "speculation", "sources"):
+        assert page.locator(f"tr.{row} td").count() == 3
+    assert page.locator("tr.techniques td li, tr.in-quotes td li").count() > 0
+    assert page.locator("tr.speculation p.share").count() == 3  # each outlet's speculative share
+    assert page.locator("tr.speculation q.spec").count() > 0
     page.screenshot(path=str(services.artifact_path("web-story-basil.png")), full_page=True)
     _clean(seen)

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, select
 from unspin.analyze.technique_definitions import DEFINITIONS, DISPLAY_NAMES
 from unspin.analyze.voice import voices
 from unspin.document import Document
-from unspin.store.alone import alone, speculation_share
+from unspin.store.alone import alone, speaker, speculation_share
 from unspin.store.tables import documents, mentions, outlets, stories, technique_counts
 from unspin.summary import QUOTED, TECHNIQUE_FLOOR
 
@@ -273,9 +273,20 @@ def story(conn: Connection, pk: int) -> dict | None:
             "sentences": sentences,
             **_story_techniques(d),
             "speculation": [d.span_text(s) for s in d.layer("modality") if s.label == "speculative"],
-            "sources": sorted({str((s.attrs or {}).get("source") or "") for s in d.layer("attributions")} - {""}),
+            "sources": _sources(d),
         })
     return {**dict(head._mapping), "technique_floor": TECHNIQUE_FLOOR, "documents": columns}
+
+
+def _sources(doc: Document) -> list[str]:
+    """Who the article credits words to, once each whatever the case; pronouns ("he") left out, since the
+    name they stand for is listed where the article gives it; "vague" (an unnamed source) last."""
+    seen: dict[str, str] = {}
+    for s in doc.layer("attributions"):
+        who = speaker(s)
+        if who and not who.endswith("(named earlier)"):
+            seen.setdefault(who.casefold(), who)
+    return sorted(seen.values(), key=lambda who: (who == "vague", who.casefold()))
 
 
 def _story_techniques(doc: Document) -> dict:
