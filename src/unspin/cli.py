@@ -641,7 +641,7 @@ def eval_stories(
     unspin/eval/splits) is read as JSON Lines and stored through the real
     ingest path into a throwaway store, analysed by the components grouping
     reads (sentences, entities). Prints pairwise precision, recall and F1 of
-    the stories made, and the story counts. About 20 minutes on two cores.
+    the stories made, and the story counts. About 15 minutes on two cores.
     """
     from unspin.eval.stories import count, evaluate, format_table
 
