@@ -38,7 +38,13 @@ def test_every_techniques_option_is_documented(cli):
 
 
 def test_every_corpus_option_is_documented(cli):
-    for command in ("ingest", "search", "serve", "spark"):
+    for command in ("ingest", "search", "serve", "spark", "regroup"):
         assert f"unspin {command} " in README
         missing = [o for o in options(cli, command) if o not in README]
         assert not missing, f"undocumented in README: {missing}"
+
+
+def test_every_stories_eval_option_is_documented(cli):
+    assert "unspin eval stories" in README
+    missing = [o for o in options(cli, "eval", "stories") if o not in README]
+    assert not missing, f"undocumented in README: {missing}"

@@ -30,6 +30,10 @@ def ids(db) -> dict:
 @pytest.fixture(scope="module")
 def server(db):
     """``create_app`` under uvicorn on a free loopback port, in a thread; stopped after the module."""
+    yield from _serve(db)
+
+
+def _serve(db: str):
     import uvicorn
 
     config = uvicorn.Config(
@@ -256,4 +260,57 @@ def test_the_confidence_floor_hides_technique_spans_without_script(server, watch
     page.locator(".floor a", has_text="all").click()
     page.wait_for_url(article)
     assert shown() == {f"{c:.2f}" for c in confidences}
+    _clean(seen)
+
+
+# --- a real story across three outlets: one BASIL event (../shared) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def basil_server(tmp_path_factory):
+    """A store of one BASIL event (the first of the tuning half) by the real ingest and full pipeline."""
+    import json
+
+    from conftest import SHARED, need
+
+    from unspin.eval.stories import basil_articles
+    from unspin.ingest import read_inputs
+    from unspin.store.db import connect
+    from unspin.store.ingest import ingest
+
+    articles = basil_articles(need(SHARED / "data" / "basil"))
+    event = min(a.story for a in articles if a.part == "tune")
+    folder = tmp_path_factory.mktemp("basil")
+    source = folder / "event.jsonl"
+    source.write_text("".join(json.dumps(a.record) + "\n" for a in articles if a.story == event), encoding="utf-8")
+    db = str(folder / "corpus.db")
+    engine = connect(db)
+    assert ingest(engine, read_inputs([str(source)], "jsonl")).stored == 3
+    engine.dispose()
+    yield from _serve(db)
+
+
+@pytest.mark.shared
+def test_a_basil_event_side_by_side_with_what_each_outlet_alone_says(basil_server, watched):
+    page, seen = watched
+    page.goto(basil_server + "/stories")
+    page.locator("table.list a").first.click()
+    page.wait_for_url("**/story/*")
+    columns = page.locator("th.col-head")
+    assert columns.count() == 3  # the three outlets told one story
+    outlets = " ".join(columns.locator(".outlet").all_inner_texts()).lower()
+    assert all(name in outlets for name in ("new york times", "fox news", "huffpost"))
+    for row in ("only-names", "only-numbers", "only-quotes"):
+        assert page.locator(f"tr.{row} td").count() == 3
+    assert page.locator("tr.only-names td a.chip").count() > 0
+    # who said a quote: a name, an unnamed source, or a pronoun marked as such, never a bare "he"
+    credited = page.locator("tr.only-quotes td li > span.muted").all_inner_texts()
+    assert credited and not {c.strip().casefold() for c in credited} & {"he", "she", "they", "it"}
+    # each outlet's techniques (own voice, at or above the floor, or a line saying none are) and in quotes
+    for row in ("techniques", "in-quotes", "speculation", "sources"):
+        assert page.locator(f"tr.{row} td").count() == 3
+    assert page.locator("tr.techniques td li, tr.in-quotes td li").count() > 0
+    assert page.locator("tr.speculation p.share").count() == 3  # each outlet's speculative share
+    assert page.locator("tr.speculation q.spec").count() > 0
+    page.screenshot(path=str(services.artifact_path("web-story-basil.png")), full_page=True)
     _clean(seen)

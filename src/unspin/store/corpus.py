@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from unspin.document import Document
 from unspin.errors import Failure
-from unspin.store import dedup, derive, stories
+from unspin.store import dedup, derive, embed, stories
 from unspin.store.tables import (
     documents,
     failures,
@@ -60,6 +60,9 @@ def stored_ids(engine: Engine | Connection, ids: Iterable[str]) -> set[str]:
 def write_batch(engine: Engine, docs: list[Document], failed: list[Failure] = ()) -> list[Stored]:
     """Store documents and failures in one transaction; documents already stored are skipped."""
     now = datetime.datetime.now(datetime.timezone.utc)
+    fresh = [d for d in docs if d.id not in stored_ids(engine, [d.id for d in docs])]
+    vectors = embed.embed_articles([(d.meta.title, d.text) for d in fresh])  # outside the transaction: the slow part
+    embedding = {id(d): v for d, v in zip(fresh, vectors)}
     with engine.begin() as conn:
         present = stored_ids(conn, [d.id for d in docs])
         out = []
@@ -67,7 +70,8 @@ def write_batch(engine: Engine, docs: list[Document], failed: list[Failure] = ()
             if doc.id in present:
                 out.append(Stored(doc.id, None, skipped=True))
                 continue
-            out.append(_write_document(conn, doc, now))
+            vector = embedding.get(id(doc))
+            out.append(_write_document(conn, doc, now, vector if vector is not None else embed.embed_article(doc.meta.title, doc.text)))
             present.add(doc.id)
         for failure in failed:
             record_failure(conn, failure, now)
@@ -102,13 +106,14 @@ def find_duplicate(conn: Connection, shingles, keys: list[tuple[int, int]]) -> i
     return best[1] if best else None
 
 
-def _write_document(conn: Connection, doc: Document, now: datetime.datetime) -> Stored:
+def _write_document(conn: Connection, doc: Document, now: datetime.datetime, vector) -> Stored:
     outlet = derive.outlet_of(doc)
     if outlet:
         _ensure_outlet(conn, *outlet)
     published = derive.published_date(doc)
     shingles = dedup.shingle_signature(doc.text)
     vocabulary = dedup.vocabulary_signature(doc.text)
+    figures = stories.figures(doc.text)
     keys = dedup.band_keys(shingles)
     duplicate_of = find_duplicate(conn, shingles, keys)
     pk = conn.execute(documents.insert().values(
@@ -139,17 +144,18 @@ def _write_document(conn: Connection, doc: Document, now: datetime.datetime) -> 
             for t, c in technique_rows.items()
         ])
     conn.execute(signatures.insert().values(
-        document=pk, shingles=dedup.to_bytes(shingles), vocabulary=dedup.to_bytes(vocabulary)
+        document=pk, shingles=dedup.to_bytes(shingles), vocabulary=dedup.to_bytes(vocabulary),
+        embedding=embed.to_bytes(vector), figures=stories.figures_to_text(figures),
     ))
     conn.execute(lsh_bands.insert(), [{"band": b, "key": k, "document": pk} for b, k in keys])
     if duplicate_of is not None:
         story = conn.execute(select(documents.c.story).where(documents.c.pk == duplicate_of)).scalar_one()
     else:
         names = frozenset(name for name, _ in entity_rows)
-        found = stories.candidates(conn, pk, names, published)
-        story = stories.best_story(found, names, vocabulary)
-    label = (doc.meta.title or doc.text[:80]).strip() or doc.id
-    story = stories.join_story(conn, story, label, published)
+        vector = embed.from_bytes(embed.to_bytes(vector))  # as stored, so that regroup finds the same
+        member = stories.Member(pk, None, published, outlet[0] if outlet else None, names, figures, vector)
+        story = stories.group(conn, member)
+    story = stories.join_story(conn, story, stories.label_of(doc.meta.title, doc.text, doc.id), published)
     conn.execute(update(documents).where(documents.c.pk == pk).values(story=story))
     return Stored(doc.id, pk, duplicate_of, story)
 

@@ -8,6 +8,7 @@ Python rather than SQL, so the same code serves SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import Counter, defaultdict
 
@@ -16,6 +17,7 @@ from sqlalchemy import Connection, func, select
 from unspin.analyze.technique_definitions import DEFINITIONS, DISPLAY_NAMES
 from unspin.analyze.voice import voices
 from unspin.document import Document
+from unspin.store.alone import alone, speaker, speculation_share
 from unspin.store.tables import documents, mentions, outlets, stories, technique_counts
 from unspin.summary import QUOTED, TECHNIQUE_FLOOR
 
@@ -231,12 +233,14 @@ def list_stories(conn: Connection, limit: int = 100, min_size: int = 2) -> list[
 def story(conn: Connection, pk: int) -> dict | None:
     """One story across outlets: per document, what it alone names and counts, and what it adds in tone.
 
-    "Adds" is relative to the other originals of the story: entities no other
-    one names, numbers no other one gives, technique spans and speculative
-    sentences (these are the document's own, listed whole). Technique spans
-    are those at or above ``TECHNIQUE_FLOOR``: in the article's own voice
-    (``techniques``), and apart, in words it quotes with their speaker
-    (``quoted_techniques``); ``techniques_below_floor`` counts the rest.
+    "Alone" is relative to the other originals of the story (``alone.py``):
+    names no other one mentions, numbers no other one gives, quotes no other
+    one carries, each with its spans; technique spans and speculative
+    sentences are the document's own, listed whole, with the speculative
+    share of its sentences. Technique spans are those at or above
+    ``TECHNIQUE_FLOOR``: in the article's own voice (``techniques``), and
+    apart, in words it quotes with their speaker (``quoted_techniques``);
+    ``techniques_below_floor`` counts the rest.
     """
     head = conn.execute(select(stories).where(stories.c.pk == pk)).first()
     if head is None:
@@ -250,12 +254,9 @@ def story(conn: Connection, pk: int) -> dict | None:
     ).all()
     docs = [(r, Document.loads(r.document)) for r in rows]
     originals = [(r, d) for r, d in docs if r.duplicate_of is None]
-    named = {r.id: _names(d) for r, d in originals}
-    numbers = {r.id: _numbers(d) for r, d in originals}
     columns = []
-    for r, d in originals:
-        others_named = set().union(*(v for k, v in named.items() if k != r.id)) if len(originals) > 1 else set()
-        others_numbers = set().union(*(v for k, v in numbers.items() if k != r.id)) if len(originals) > 1 else set()
+    for (r, d), own in zip(originals, alone([d for _, d in originals])):
+        speculative, sentences = speculation_share(d)
         columns.append({
             "id": r.id,
             "title": d.meta.title,
@@ -264,14 +265,28 @@ def story(conn: Connection, pk: int) -> dict | None:
             "outlet": {"domain": r.outlet, "name": r.outlet_name} if r.outlet else None,
             "words": d.words(),
             "copies": [x.id for x, _ in docs if x.duplicate_of == r.pk],
-            "entities": sorted(named[r.id]),
-            "only_here": sorted(named[r.id] - others_named),
-            "numbers": sorted(numbers[r.id] - others_numbers),
+            "entities": sorted(_names(d)),
+            "only_here": [i.text for i in own["names"]],
+            "numbers": [i.text for i in own["numbers"]],
+            "alone": {kind: [dataclasses.asdict(i) for i in items] for kind, items in own.items()},
+            "speculative_sentences": speculative,
+            "sentences": sentences,
             **_story_techniques(d),
             "speculation": [d.span_text(s) for s in d.layer("modality") if s.label == "speculative"],
-            "sources": sorted({str((s.attrs or {}).get("source") or "") for s in d.layer("attributions")} - {""}),
+            "sources": _sources(d),
         })
     return {**dict(head._mapping), "technique_floor": TECHNIQUE_FLOOR, "documents": columns}
+
+
+def _sources(doc: Document) -> list[str]:
+    """Who the article credits words to, once each whatever the case; pronouns ("he") left out, since the
+    name they stand for is listed where the article gives it; "vague" (an unnamed source) last."""
+    seen: dict[str, str] = {}
+    for s in doc.layer("attributions"):
+        who = speaker(s)
+        if who and not who.endswith("(named earlier)"):
+            seen.setdefault(who.casefold(), who)
+    return sorted(seen.values(), key=lambda who: (who == "vague", who.casefold()))
 
 
 def _story_techniques(doc: Document) -> dict:
@@ -293,8 +308,3 @@ def _story_techniques(doc: Document) -> dict:
 
 def _names(doc: Document) -> set[str]:
     return {str((s.attrs or {}).get("canonical") or doc.span_text(s)) for s in doc.layer("entities")}
-
-
-def _numbers(doc: Document) -> set[str]:
-    """Quantities as the text gives them ("about 4,200 members"), compared without case."""
-    return {doc.span_text(s).casefold() for s in doc.layer("quantities")}

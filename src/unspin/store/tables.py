@@ -110,6 +110,10 @@ signatures = Table(
     Column("document", Integer, ForeignKey("documents.pk"), primary_key=True),
     Column("shingles", LargeBinary, nullable=False),
     Column("vocabulary", LargeBinary, nullable=False),
+    # story grouping (store/stories.py): the title and lead's sentence embedding, half precision
+    # (store/embed.py), and the numbers the text writes in digits, space-separated
+    Column("embedding", LargeBinary),
+    Column("figures", Text),
 )
 
 lsh_bands = Table(

@@ -12,10 +12,10 @@ Revision ID: 0003
 Revises: 0001
 Create Date: 2026-12-01
 
-Numbered 0003 to leave 0002 to the paragraph-techniques table being added
-beside it; when both are in one tree, this one's ``down_revision`` becomes
-that one's revision, so the history stays one line (neither touches the
-other's tables).
+Numbered 0003 to leave 0002 to a paragraph-techniques table planned beside
+it; that table was never added, so 0002 was never used, and this one follows
+0001 directly. The next migration is 0004 (story embeddings), on top of
+this one: the history is one line, 0001, 0003, 0004.
 """
 
 import sqlalchemy as sa
