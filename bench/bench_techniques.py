@@ -39,6 +39,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -226,7 +227,12 @@ def others_on_the_machine(seconds: float = 3.0) -> str:
             f"(over 0.05 cores each: {who})")
 
 
+def _exit_on_terminate(signum, frame) -> None:
+    raise SystemExit(f"bench: stopped by signal {signum}")  # so the competitors' finally blocks kill them
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES, help="folder of .txt articles")
     parser.add_argument("--repeat", type=int, default=3)

@@ -308,8 +308,9 @@ article is mapped by a map fitted without it.
   question: Doubt 0.95; the superlative about a commander: Exaggeration
   0.56; words in scare quotes: Name calling or Loaded language; "the main
   reason": Doubt 0.77, Causal oversimplification 0.12). The paragraph model
-  finds Loaded language, Flag-waving and Appeal to fear there, but not the
-  Doubt, Exaggeration or Causal oversimplification paragraphs (0.07 to 0.13).
+  finds Loaded language in two of its paragraphs, but gives the question
+  Doubt 0.09, the superlative Exaggeration 0.08 and the closing paragraph
+  Appeal to fear 0.10, under its threshold of 0.22.
 - A span names what the wording does, not whether the claim is true or the
   outlet is acting in bad faith.
 """

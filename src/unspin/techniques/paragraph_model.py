@@ -136,7 +136,7 @@ class ParagraphModel:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = Embedder()
+            self._embedder = Embedder(layers=int(self.config.get("base", {}).get("layers", 6)))
         return self._embedder
 
     def features(self, text: str, embeddings: np.ndarray | None = None) -> ArticleFeatures:

