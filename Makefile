@@ -40,6 +40,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench_techniques.py
 	$(BIN)/python bench/bench_dedup.py
 	$(BIN)/python bench/bench_store.py
+	$(BIN)/python bench/bench_sizes.py
 	PYSPARK_PYTHON=$(abspath $(BIN)/python) $(BIN)/python bench/bench_scale.py
 
 clean:

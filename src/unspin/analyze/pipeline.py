@@ -8,8 +8,10 @@ an error at start-up rather than an empty layer in the output.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Callable, Iterable, Sequence
 
+from unspin.analyze import limits
 from unspin.document import Document, Span
 
 ComponentFunc = Callable[[Document], Iterable[Span]]
@@ -39,10 +41,14 @@ class Component:
             doc.note(self.name, f"skipped: needs the {', '.join(self.requires)} layer(s), which are missing")
             return doc
         try:
-            spans = [_stamp(s, self.name) for s in self.func(doc)]
+            spans = [_stamp(s, self.name) for s in islice(self.func(doc), limits.MAX_SPANS + 1)]
         except SkipLayer as why:
             doc.note(self.name, f"skipped: {why}")
             return doc
+        if len(spans) > limits.MAX_SPANS:
+            spans = spans[: limits.MAX_SPANS]
+            doc.note(self.name, f"capped: the layer keeps the first {limits.MAX_SPANS:,} spans it found; "
+                                "the rest were not kept")
         doc.set_layer(self.assigns, spans)
         return doc
 
@@ -112,6 +118,23 @@ def build(names: Sequence[str] = PIPELINE, reg: Registry = registry) -> list[Com
 
 
 def run(doc: Document, components: Sequence[Component]) -> Document:
+    """Run the components over the Document, or over its first ``limits.ANALYSIS_CHARS`` characters.
+
+    A longer text is analysed as a Document of its head (cut at a line or
+    sentence end), whose layers then become the whole Document's: the head
+    starts at 0, so every span's offsets are already those of the whole text.
+    """
+    cut, where = limits.cut_point(doc.text, limits.ANALYSIS_CHARS)
+    if cut >= len(doc.text):
+        for c in components:
+            c(doc)
+        return doc
+    head = Document(doc.text[:cut], doc.meta, doc.source, doc.furniture, doc.offsets, doc.layers, id=doc.id)
     for c in components:
-        c(doc)
+        c(head)
+    for name, spans in head.layers.items():
+        doc.set_layer(name, spans)
+    doc.note("pipeline", f"the text has {len(doc.text):,} characters: the analysis layers cover the first "
+                         f"{cut:,} (cut at {where}); the rest is kept in the text but not analysed")
+    doc.notes.extend(head.notes)
     return doc

@@ -25,6 +25,10 @@ _ANCHOR_GAP = 400
 _WINDOW = 5_000
 _ANCHOR_WORDS = 4
 _OPENING_CHARS = 40
+#: Searches over the whole rest of the page, in page lengths, for one page. Each costs up to one page
+#: length, and a page of many paragraphs that are not in its source verbatim (a table's cells, joined by
+#: the extractor) would otherwise pay one per paragraph: time growing with the square of the page.
+_FAR_PASSES = 8
 
 
 class Markup:
@@ -45,6 +49,19 @@ class Markup:
             ends.append(end)
             pos = end
         self.starts, self.ends = starts, ends
+        #: Characters that searches beyond the window may still scan (see ``far_limit``).
+        self.far_budget = _FAR_PASSES * len(source)
+
+    def far_limit(self, start: int) -> int:
+        """Where a search from ``start`` to the end of the page may stop, charged to the page's budget.
+
+        Once the budget is spent, such searches find nothing, and the words
+        they were for stay unmapped rather than making the alignment quadratic.
+        """
+        if self.far_budget <= 0:
+            return start
+        self.far_budget -= len(self.source) - start
+        return len(self.source)
 
     def hidden_until(self, at: int, length: int) -> int | None:
         """If ``[at, at+length)`` is not visible text, the offset to search on from."""
@@ -115,12 +132,12 @@ def _find_opening(
         if at >= 0:
             return at
     at = _find_anchor(markup, [w.group() for w in words[:_ANCHOR_WORDS]], cursor, near)
-    end = len(markup.source)
     if at is None and literal:
-        found = _visible_find(markup, head, last_anchor, end)
+        found = _visible_find(markup, head, last_anchor, markup.far_limit(last_anchor))
         at = found if found >= 0 else None
     if at is None and lost:
-        at = _find_anchor(markup, [w.group() for w in words[:_ANCHOR_WORDS]], last_anchor, end)
+        at = _find_anchor(markup, [w.group() for w in words[:_ANCHOR_WORDS]], last_anchor,
+                          markup.far_limit(last_anchor))
     return at
 
 
