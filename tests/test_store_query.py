@@ -71,7 +71,7 @@ CASES = [
     ("O'Brien", {6}),
     ("3.5%", {6}),
     ("example.com", {6}),
-    ("title:foo", {6}),
+    ('"title:foo"', {6}),  # quoted: an unknown name: is text only inside quotes
     ("NEAR(x y)", {6}),
     ("x^y", {6}),
     ("Zürich", {7}),
