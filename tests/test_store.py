@@ -216,6 +216,14 @@ QUERIES = {
     "kessmouth -strike": {"election"},
     "outlet:ledger.example": {"strike", "election"},
     'outlet:"The Ledger"': {"strike", "election"},
+    # by host, its first labels or the site's name, any case
+    "outlet:ledger": {"strike", "election"},
+    "outlet:LEDGER.Example": {"strike", "election"},
+    "outlet:www.ledger.example": {"strike", "election"},
+    'outlet:"the ledger"': {"strike", "election"},
+    "outlet:ledg": set(),
+    "outlet:example": set(),
+    "strike -outlet:Ledger": {"wire", "strike-day-two"},
     "strike -outlet:ledger.example": {"wire", "strike-day-two"},
     "entity:kessmouth": {"strike", "wire", "strike-day-two", "election"},
     'entity:"Ada Brennick" after:2026-03-03': {"strike-day-two"},
@@ -225,7 +233,7 @@ QUERIES = {
     "-technique:loaded strike": {"wire", "strike-day-two"},
     "language:en rye": {"bakery"},
     "prizes": {"bakery"},  # stemmed on both engines
-    "title:strike": set(),  # not a column filter: the phrase "title strike", which no document holds
+    '"title:strike"': set(),  # quoted, not a filter: the phrase "title strike", which no document holds
 }
 
 
@@ -268,6 +276,8 @@ def test_search_pages_and_orders_filter_only_queries_by_date(filled):
     ("NOT strike", "needs a word"),
     ('"unclosed', "quote"),
     ("after:2026-13-45", "2026-13-45"),
+    ("title:strike", "unknown filter 'title:'.*outlet:"),
+    ("outlte:ledger.example strike", "unknown filter 'outlte:'"),
 ])
 def test_bad_queries_say_why(filled, query, message):
     with filled.connect() as conn, pytest.raises(QueryError, match=message):

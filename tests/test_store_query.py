@@ -71,7 +71,7 @@ CASES = [
     ("O'Brien", {6}),
     ("3.5%", {6}),
     ("example.com", {6}),
-    ("title:foo", {6}),
+    ('"title:foo"', {6}),  # quoted: an unknown name: is text only inside quotes
     ("NEAR(x y)", {6}),
     ("x^y", {6}),
     ("Zürich", {7}),
@@ -207,11 +207,21 @@ def test_a_query_of_filters_only_has_no_text():
     assert parse("-outlet:x.com") == Query(None, (Filter("outlet", "x.com", negated=True),))
 
 
-def test_unknown_prefixes_and_column_syntax_are_words():
+def test_urls_quoted_prefixes_and_column_syntax_are_words():
     assert parse("http://example.com/a").text == T("http://example.com/a")
-    assert parse("title:foo").text == T("title:foo")
-    assert parse("body:strike {title}:x").text == And((T("body:strike"), T("title}:x")))
+    assert parse('"title:foo"').text == T("title:foo")
+    assert parse("Breaking: strike").text == And((T("Breaking"), T("strike")))
+    assert parse("strike {title}:x").text == And((T("strike"), T("title}:x")))
     assert parse("NEAR(a b)").text == And((T("NEAR"), T("a"), T("b")))
+
+
+@pytest.mark.parametrize("query", ["outlte:rt.com", "foo:bar", "strike title:foo", 'body:"a b"', "-Outlets:x"])
+def test_an_unknown_filter_is_an_error_naming_the_known_ones(query):
+    with pytest.raises(QueryError) as caught:
+        parse(query)
+    message = str(caught.value)
+    assert "unknown filter" in message and "\n" not in message
+    assert all(f"{name}:" in message for name in ("outlet", "entity", "technique", "language", "after", "before"))
 
 
 @pytest.mark.parametrize(

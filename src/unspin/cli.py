@@ -157,20 +157,24 @@ def analyze(
 
       cat scrape.txt | unspin analyze - --format json
     """
+    from unspin.progress import InputsSeen, count_inputs, progress_display
     from unspin.summary import apply_floor
 
     fmt = None if input_format is InputFormat.auto else input_format.value
-    stream = open(out, "w", encoding="utf-8") if out else sys.stdout
+    stream = _open_out(out) if out else sys.stdout
     console = Console(file=stream, highlight=False, soft_wrap=False) if format is OutputFormat.text else None
     failures: list[Failure] = []
     docs: list[Document] = []
     written = 0
-    show = progress if progress is not None else err.is_terminal
     try:
-        with _progress(show) as bar:
-            task = bar.add_task("reading", total=None)
+        with progress_display(err, progress) as bar:
+            task = bar.add_task("reading", total=count_inputs(paths) if bar_wanted(progress) else None)
+            seen = InputsSeen()
             for item in analyze_paths(paths, fmt, published, _jobs(jobs)):
-                bar.advance(task)
+                bar.update(task, advance=1 if seen.new(item) else 0, description=(
+                    f"reading ({written + isinstance(item, Document)} document(s), "
+                    f"{len(failures) + isinstance(item, Failure)} failed)"
+                ))
                 if isinstance(item, Failure):
                     failures.append(item)
                     continue
@@ -185,9 +189,8 @@ def analyze(
                 else:
                     docs.append(item)
         if format is OutputFormat.json:
-            payload = docs[0].to_json() if len(docs) == 1 else [d.to_json() for d in docs]
-            if docs:
-                stream.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            payload = docs[0].to_json() if _one_page(paths, docs) else [d.to_json() for d in docs]
+            stream.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         elif format is OutputFormat.html and docs:
             from unspin.report.html import render
 
@@ -200,11 +203,44 @@ def analyze(
         raise typer.Exit(1)
 
 
+def _open_out(out: Path):
+    """The report file, opened before any reading; one line and exit 1 when it cannot be written."""
+    try:
+        return open(out, "w", encoding="utf-8")
+    except IsADirectoryError:
+        problem = "is a folder: give the name of a file to write"
+    except FileNotFoundError:
+        problem = f"no such folder: {out.parent} (create it first)"
+    except OSError as exc:
+        problem = f"cannot be written: {exc.strerror or exc}"
+    err.print(f"unspin: error: {out}: {problem}", markup=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _one_page(paths: List[str], docs: list[Document]) -> bool:
+    """``--format json`` writes one object, not an array, when the command names one page and it was read.
+
+    The shape follows what was asked for, not how many documents came out, so
+    scripts can rely on it: one file or ``-`` read as a page (HTML or a text
+    scrape) is one Document; a folder, a glob, several inputs, or a WARC or
+    JSON Lines file (which hold many) is an array, ``[]`` when nothing was read.
+    """
+    if len(paths) != 1 or len(docs) != 1 or docs[0].source.format not in ("html", "text"):
+        return False
+    return paths[0] == "-" or Path(paths[0]).is_file()
+
+
 def _progress(show: bool) -> Progress:
+    """A bar for the evaluations: on a terminal only (elsewhere a bar would leave a stray newline)."""
     return Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, disable=not show, transient=True,
+        console=err, disable=not (show and err.is_terminal), transient=True,
     )
+
+
+def bar_wanted(progress: Optional[bool]) -> bool:
+    """Whether ``--progress/--no-progress`` (None: the default) shows anything, so the inputs are worth counting."""
+    return progress if progress is not None else err.is_terminal
 
 
 def _report_failures(failures: list[Failure], written: int) -> None:
@@ -278,6 +314,7 @@ def ingest(
       unspin ingest spark-out/ --db corpus.db
     """
     from unspin.ingest import read_inputs
+    from unspin.progress import count_inputs, progress_display, tracked
     from unspin.scale.output import is_spark_output, read_output
     from unspin.store.corpus import counts
     from unspin.store.ingest import IngestReport
@@ -285,24 +322,26 @@ def ingest(
 
     engine = _open_store(db)
     fmt = None if input_format is InputFormat.auto else input_format.value
-    show = progress if progress is not None else err.is_terminal
     seen = {"analysed": 0, "already": 0, "failed": 0}
-    with _progress(show) as bar:
-        task = bar.add_task("ingesting", total=None)
+    ready = [p for p in paths if p != "-" and is_spark_output(p)]
+    rest = [p for p in paths if p not in ready]
+    with progress_display(err, progress) as bar:
+        # inputs (a Spark output folder counts as one), as the reader reaches them
+        task = bar.add_task("ingesting", total=len(ready) + count_inputs(rest) if bar_wanted(progress) else None)
 
         def advance(state: str) -> None:
             seen[state] += 1
-            bar.update(task, advance=1, description=(
-                f"ingesting: {seen['analysed']} new, {seen['already']} already stored, {seen['failed']} failed"
+            bar.update(task, description=(
+                f"ingesting ({seen['analysed']} new, {seen['already']} already stored, {seen['failed']} failed)"
             ))
 
         report = IngestReport()
-        ready = [p for p in paths if p != "-" and is_spark_output(p)]
         for folder in ready:
             report.add(run_ingest(engine, read_output(folder), published, batch, advance, analysed=True))
-        rest = [p for p in paths if p not in ready]
+            bar.advance(task)
         if rest:
-            report.add(run_ingest(engine, read_inputs(rest, fmt), published, batch, advance, _jobs(jobs)))
+            items = tracked(read_inputs(rest, fmt), lambda: bar.advance(task))
+            report.add(run_ingest(engine, items, published, batch, advance, _jobs(jobs)))
     for f in report.failures:
         err.print(f"unspin: error: {f.line()}", markup=False, soft_wrap=True)
     total = counts(engine)
@@ -409,27 +448,30 @@ def search(
     """Full-text search of the corpus, ranked (bm25 on SQLite, ts_rank_cd on PostgreSQL).
 
     Syntax: words (stemmed, any case), "exact phrases", word* for a prefix,
-    AND / OR / NOT in capitals with parentheses (a space means AND), -word
-    to exclude; filters that apply to the whole query: outlet:DOMAIN or
-    outlet:"Site Name", entity:"Canonical Name", technique:NAME (e.g.
-    loaded, fear, name_calling; a span of it at confidence 0.3 or more,
-    the floor profiles count at), language:en, after:YYYY-MM-DD and
-    before:YYYY-MM-DD (both inclusive); -outlet:X excludes.
+    AND / OR / NOT in capitals with parentheses (a space means AND; a
+    lowercase and, or, not is searched as a word), -word to exclude;
+    filters that apply to the whole query: outlet:rt.com, outlet:rt or
+    outlet:"Site Name" (host, its first labels or the site's name, any
+    case), entity:"Canonical Name", technique:NAME (e.g. loaded, fear,
+    flag, name_calling; a span of it at confidence 0.3 or more, the floor
+    profiles count at), language:en, after:YYYY-MM-DD and before:YYYY-MM-DD
+    (both inclusive); -outlet:X excludes. Any other name: before a value is
+    an error; quote text that holds a colon.
 
     Examples:
 
-      unspin search '"harbour board" strike -outlet:ledger.example'
+      unspin search '"port authority" strike -outlet:example.org'
 
-      unspin search 'entity:"Ada Brennick" technique:loaded after:2026-03-01' --json | jq .id
+      unspin search 'entity:"Marta Kowalczyk" after:2026-11-01' --json | jq .id
     """
-    from unspin.store.db import is_store
+    from unspin.store.db import display_url, is_store, normalise_url, not_a_store
     from unspin.store.query import QueryError
     from unspin.store.search import MARK_END, MARK_START
     from unspin.store.search import search as run_search
 
     engine = _open_store(db, migrate=False)
     if not is_store(engine):
-        err.print(f"unspin: error: {db}: no corpus here (create one with unspin ingest)", markup=False, soft_wrap=True)
+        err.print(f"unspin: error: {not_a_store(display_url(normalise_url(db)))}", markup=False, soft_wrap=True)
         raise typer.Exit(2)
     try:
         with engine.connect() as conn:
@@ -448,7 +490,7 @@ def search(
     from rich.text import Text
 
     out = Console(highlight=False)
-    out.print(f"{results.total} document(s) match; showing {offset + 1 if results.hits else 0}–{offset + len(results.hits)}")
+    out.print(_search_heading(results.total, offset, len(results.hits)))
     for hit in results.hits:
         head = Text()
         head.append(hit.title or "(untitled)", style="bold")
@@ -465,6 +507,15 @@ def search(
         for name, values in results.facets.items():
             if values:
                 out.print(f"[bold]{name}[/bold]: " + ", ".join(f"{v} ({n})" for v, n in values), highlight=False, markup=True)
+
+
+def _search_heading(total: int, offset: int, shown: int) -> str:
+    """The line above the results: how many match and which of them are shown."""
+    if shown:
+        return f"{total} document(s) match; showing {offset + 1}–{offset + shown}"
+    if total:
+        return f"{total} document(s) match; none shown: --offset {offset} is past the last of them"
+    return "no document matches"
 
 
 @app.command()
@@ -557,11 +608,11 @@ def eval_extraction(
     Console().print(table)
 
 
-#: The gold sets of the analysis layers: (module, function, default location beside the checkout).
+#: The gold sets of the analysis layers: (module, function, default location in shared/ beside the checkout).
 _GOLD = {
-    "entities": ("unspin.eval.entities", "evaluate_re3d", "../shared/data/re3d"),
-    "events": ("unspin.eval.events", "evaluate_plover", "../shared/data/plover_gsr/PLOVER_GSR_CAMEO.json"),
-    "modality": ("unspin.eval.modality", "evaluate_meantime", "../shared/data/meantime_factuality"),
+    "entities": ("unspin.eval.entities", "evaluate_re3d", "data/re3d"),
+    "events": ("unspin.eval.events", "evaluate_plover", "data/plover_gsr/PLOVER_GSR_CAMEO.json"),
+    "modality": ("unspin.eval.modality", "evaluate_meantime", "data/meantime_factuality"),
 }
 
 
@@ -569,10 +620,16 @@ def _eval_layer(layer: str, path: Optional[Path], json_out: bool) -> None:
     """Run one layer's evaluation and print its table (or JSON)."""
     import importlib
 
+    from unspin.eval.gold import default_path
+
     module_name, function, default = _GOLD[layer]
-    target = path or Path(default)
+    target = path or default_path(default)
     if not target.exists():
-        err.print(f"unspin: error: {target}: no such file or directory (give the gold data's path)", markup=False)
+        if path is None:
+            problem = f"the default gold data is not there; give its path: unspin eval {layer} PATH"
+        else:
+            problem = "no such file or directory (give the gold data's path)"
+        err.print(f"unspin: error: {target}: {problem}", markup=False, soft_wrap=True)
         raise typer.Exit(2)
     module = importlib.import_module(module_name)
     try:
@@ -591,7 +648,10 @@ _JSON_OPTION = typer.Option(False, "--json", help="Print the figures as JSON ins
 
 @eval_app.command("entities")
 def eval_entities(
-    path: Optional[Path] = typer.Argument(None, help="re3d's folder (default: ../shared/data/re3d).", show_default=False),
+    path: Optional[Path] = typer.Argument(
+        None, help="re3d's folder (default: ../shared/data/re3d beside the checkout unspin runs from).",
+        show_default=False,
+    ),
     json_out: bool = _JSON_OPTION,
 ) -> None:
     """Entities against re3d (person, organisation, location mentions): per-class P, R, F1 and micro average."""
@@ -601,7 +661,8 @@ def eval_entities(
 @eval_app.command("events")
 def eval_events(
     path: Optional[Path] = typer.Argument(
-        None, help="PLOVER gold records (default: ../shared/data/plover_gsr/PLOVER_GSR_CAMEO.json).", show_default=False
+        None, help="PLOVER gold records (default: ../shared/data/plover_gsr/PLOVER_GSR_CAMEO.json beside the checkout).",
+        show_default=False,
     ),
     json_out: bool = _JSON_OPTION,
 ) -> None:
@@ -612,7 +673,8 @@ def eval_events(
 @eval_app.command("modality")
 def eval_modality(
     path: Optional[Path] = typer.Argument(
-        None, help="MEANTIME factuality CoNLL folder (default: ../shared/data/meantime_factuality).", show_default=False
+        None, help="MEANTIME factuality CoNLL folder (default: ../shared/data/meantime_factuality beside the checkout).",
+        show_default=False,
     ),
     json_out: bool = _JSON_OPTION,
 ) -> None:

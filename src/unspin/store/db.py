@@ -7,6 +7,7 @@ app and the tests agree: a bare path or ``sqlite:///path`` is an SQLite file,
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -36,11 +37,27 @@ def normalise_url(value: str) -> str:
 
 
 def display_url(url: str) -> str:
-    """The URL with any password hidden, for messages."""
+    """The URL with any password hidden, for messages; an SQLite store is shown as its file's path."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///file:"):
+        return url.removeprefix("sqlite:///") or url
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+def no_such_store(path: Path | str) -> StoreError:
+    """The one message every command gives for a store file that is not there."""
+    return StoreError(f"no such store: {path} (create one with: unspin ingest PAGES --db {path})")
+
+
+def driver_error(shown: str, exc: Exception) -> StoreError:
+    """A driver's failure as one line naming the store; a file that is not a database says so plainly."""
+    cause = getattr(exc, "orig", None) or exc
+    if isinstance(cause, sqlite3.DatabaseError) and "not a database" in str(cause):
+        return StoreError(f"{shown}: not an unspin store (the file is not an SQLite database)")
+    reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    return StoreError(f"{shown}: {reason}")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -62,7 +79,7 @@ def connect(value: str = DEFAULT_DB, migrate: bool = True) -> Engine:
         if path.name and not path.parent.exists():
             raise StoreError(f"{path}: its folder does not exist")
         if not migrate and not path.exists():  # reading must never create an empty store
-            raise StoreError(f"{path}: no such corpus (create one with unspin ingest)")
+            raise no_such_store(path)
     engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -75,8 +92,8 @@ def connect(value: str = DEFAULT_DB, migrate: bool = True) -> Engine:
     except StoreError:
         raise
     except Exception as exc:  # driver errors carry the reason; keep one line of it
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StoreError(f"{display_url(url)}: {reason}") from exc
+        engine.dispose()
+        raise driver_error(display_url(url), exc) from exc
     return engine
 
 
@@ -94,6 +111,11 @@ def upgrade(engine: Engine) -> None:
 
 def is_store(engine: Engine) -> bool:
     return inspect(engine).has_table("documents")
+
+
+def not_a_store(shown: str) -> StoreError:
+    """The message for a database that opens but holds no unspin corpus."""
+    return StoreError(f"{shown}: not an unspin store (no documents table; create it with unspin ingest)")
 
 
 def optimize(engine: Engine) -> None:

@@ -8,7 +8,10 @@ not FTS5's ``NEAR``, ``^`` or ``column:``, not tsquery's operators, weights or `
 Syntax: words (``strike``, ``drone*`` for a prefix), ``"phrases"``, uppercase ``AND``/``OR``/``NOT``
 and parentheses (NOT > AND > OR; juxtaposition is AND), ``-x`` for ``NOT x``, and filters
 ``outlet:``, ``entity:``, ``technique:``, ``language:``, ``after:``, ``before:`` (value optionally
-quoted; dates as YYYY-MM-DD; ``-outlet:x`` negates). Any other ``name:`` is ordinary text.
+quoted; dates as YYYY-MM-DD; ``-outlet:x`` negates). Any other ``name:value`` is a QueryError
+naming the known filters: a typo (``outlte:rt.com``) would otherwise be searched as words and
+silently match nothing. A word that only ends with a colon (``Breaking:``) and a URL
+(``https://...``) stay words, and quoted text (``"foo:bar"``) is always words.
 
 A word is a run of non-space text trimmed to start and end with a letter, digit or mark; inner
 punctuation stays (``U.S``, ``e-mail``, ``3.5``) because each engine splits a quoted word with the
@@ -190,13 +193,21 @@ def _chunk(query: str, start: int) -> tuple[_Token, int]:
     if text in OPERATORS:
         return _Token(text, text, start), end
     name = _FILTER.match(text)
-    if not name or name.group(1).lower() not in FILTER_NAMES:
+    if not name:
         return _Token("word", text, start, _term(text)), end
     value = text[name.end() :]
     if not value and query.startswith('"', end):
         close = _closing_quote(query, end)
         value, end = query[end + 1 : close], close + 1
     source = query[start:end]
+    if name.group(1).lower() not in FILTER_NAMES:
+        if not value or value.startswith("//"):  # "Breaking:" and "https://..." are words, not filters
+            return _Token("word", text, start, _term(text)), end
+        raise QueryError(
+            f"unknown filter '{name.group(1)}:' in '{source}' (the filters are "
+            f"{', '.join(f'{known}:' for known in sorted(FILTER_NAMES))}; "
+            f"to search for the text, quote it: \"{source.replace(chr(34), '')}\")"
+        )
     return _Token("filter", source, start, _filter(name.group(1), value, source)), end
 
 

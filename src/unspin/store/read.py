@@ -170,6 +170,57 @@ def _series(rows) -> list[dict]:
     return [{"month": k, "articles": a, "technique_density": _density(s, w)} for k, (a, s, w) in sorted(months.items())]
 
 
+def list_entities(conn: Connection, label: str | None = None, limit: int = 50, offset: int = 0) -> dict:
+    """The corpus's entities by canonical name, those named in the most documents first, one page of them.
+
+    Each carries its mentions and the documents naming it, and its mentions
+    per type (spaCy's label: PERSON, ORG, GPE...); ``label`` keeps only the
+    mentions of that type (any case), and the counts are then of those.
+    ``types`` gives every type in the corpus with its number of entities,
+    so a caller learns which values ``label`` can take.
+    """
+    m = mentions.c
+    wanted = label.upper() if label else None
+    where = [m.label == wanted] if wanted else []
+    named_in = func.count(func.distinct(m.document))
+    said = func.sum(m.count)
+    total = conn.execute(select(func.count(func.distinct(m.canonical))).where(*where)).scalar_one()
+    rows = conn.execute(
+        select(m.canonical, said.label("mentions"), named_in.label("documents"))
+        .where(*where).group_by(m.canonical)
+        .order_by(named_in.desc(), said.desc(), m.canonical)
+        .limit(limit).offset(offset)
+    ).all()
+    by_label: dict[str, dict[str, int]] = defaultdict(dict)
+    if rows:
+        for r in conn.execute(
+            select(m.canonical, m.label, func.sum(m.count).label("n"))
+            .where(m.canonical.in_([r.canonical for r in rows]), *where)
+            .group_by(m.canonical, m.label)
+        ):
+            by_label[r.canonical][r.label] = int(r.n)
+    types = conn.execute(
+        select(m.label, func.count(func.distinct(m.canonical)).label("n")).group_by(m.label)
+        .order_by(func.count(func.distinct(m.canonical)).desc(), m.label)
+    ).all()
+    return {
+        "total": int(total),
+        "limit": limit,
+        "offset": offset,
+        "type": wanted,
+        "types": [{"type": r.label, "entities": int(r.n)} for r in types],
+        "entities": [
+            {
+                "canonical": r.canonical,
+                "mentions": int(r.mentions),
+                "documents": int(r.documents),
+                "types": dict(sorted(by_label[r.canonical].items(), key=lambda item: (-item[1], item[0]))),
+            }
+            for r in rows
+        ],
+    }
+
+
 def entity_profile(conn: Connection, canonical: str) -> dict | None:
     """Where a canonical entity is named: mentions per month, by outlet, the entities named beside it, and
     the same figures as an outlet's over the documents that name it."""

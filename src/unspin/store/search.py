@@ -82,6 +82,21 @@ def techniques_named(value: str) -> list[str]:
     return found
 
 
+def outlet_named(value: str) -> ColumnElement[bool]:
+    """Which outlets an ``outlet:`` value means, case-insensitively: the host itself (``rt.com``,
+    ``www.rt.com``), the host's first labels (``rt`` for rt.com, ``bbc`` for bbc.co.uk), or the
+    site's name (``"The Quayside Ledger"``). Researchers type an outlet the way they say it."""
+    host = value.casefold().strip().removeprefix("www.").rstrip(".")
+    escaped = host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    domain = func.lower(outlets.c.domain)
+    return or_(
+        domain == host,
+        domain.like(escaped + ".%", escape="\\"),
+        func.lower(outlets.c.name) == value.lower(),
+        outlets.c.name == value,  # SQLite's lower() folds ASCII only: the exact spelling is tried too
+    )
+
+
 def _date(value: str) -> datetime.date:
     return datetime.date.fromisoformat(value)
 
@@ -91,8 +106,7 @@ def filter_clause(f: Filter) -> ColumnElement[bool]:
     value = f.value.strip()
     d = documents.c
     if f.name == "outlet":
-        domain = value.casefold().removeprefix("www.")
-        named = select(outlets.c.domain).where(or_(outlets.c.domain == domain, func.lower(outlets.c.name) == value.lower()))
+        named = select(outlets.c.domain).where(outlet_named(value))
         return or_(d.outlet.is_(None), d.outlet.not_in(named)) if f.negated else d.outlet.in_(named)
     if f.name == "entity":
         # SQLite's lower() folds ASCII only, so the exact spelling is tried as well

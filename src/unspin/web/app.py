@@ -38,6 +38,7 @@ from unspin.store.query import QueryError
 from unspin.store.search import search as run_search
 from unspin.summary import TECHNIQUE_FLOOR
 from unspin.web import charts, export, queries, views
+from unspin.web.public import public_document
 from unspin.web.readonly import open_read_only
 
 #: Sent with every response. No script runs; styles and images come from this site only.
@@ -227,7 +228,7 @@ def create_app(db_url: str) -> FastAPI:
         found = read.document(c, doc_id)
         if found is None:
             raise not_found(f"Document {doc_id}")
-        doc = found["document"]
+        doc = public_document(found["document"])
         related = [x for x in [found["duplicate_of"], *found["duplicates"]] if x]
         shown = views.apply_page_floor(doc, floor)  # first: the highlights and legend follow it
         segments, badges = with_badges(doc, views.segments(doc))  # cut at paragraph ends for their badges
@@ -344,11 +345,12 @@ def create_app(db_url: str) -> FastAPI:
 
     @app.get("/api/documents/{doc_id}", tags=["documents"], summary="One document")
     def api_document(doc_id: str, c: Connection = Depends(conn)):
-        """The document's `unspin/1` JSON, exactly as `Document.to_json()` gives it."""
+        """The document's `unspin/1` JSON, as `Document.to_json()` gives it, except that `source.name` is the
+        source file's name alone, never its path on the server."""
         found = read.document(c, doc_id)
         if found is None:
             raise not_found(f"Document {doc_id}")
-        return JSONResponse(found["document"].to_json())
+        return JSONResponse(public_document(found["document"]).to_json())
 
     @app.get("/api/outlets", tags=["outlets"], summary="All outlets")
     def api_outlets(c: Connection = Depends(conn)):
@@ -364,6 +366,25 @@ def create_app(db_url: str) -> FastAPI:
         if profile is None:
             raise not_found(f"Outlet {domain}")
         return profile
+
+    @app.get("/api/entities", tags=["entities"], summary="All entities")
+    @app.get("/api/entities/", include_in_schema=False)
+    def api_entities(
+        type: str | None = Query(
+            None, description="Only entities of this type (spaCy's label: PERSON, ORG, GPE, LOC, NORP...; any case); "
+            "their counts are then of the mentions of that type."
+        ),
+        limit: int = Query(50, ge=1, le=1000),
+        offset: int = Query(0, ge=0),
+        c: Connection = Depends(conn),
+    ):
+        """The corpus's entities by canonical name, named in the most documents first, a page at a time: each with
+        `mentions`, `documents` (how many name it), its mentions per type, and `profile` (its API path); `total`
+        counts every entity that matches, and `types` lists the types in the corpus with their number of entities."""
+        found = read.list_entities(c, type.strip() if type and type.strip() else None, limit, offset)
+        for entity in found["entities"]:
+            entity["profile"] = f"/api/entities/{quote(entity['canonical'], safe='')}"
+        return found
 
     @app.get("/api/entities/{canonical:path}", tags=["entities"], summary="An entity's profile")
     def api_entity(canonical: str, c: Connection = Depends(conn)):

@@ -6,7 +6,8 @@ holds more than one chunk in memory and has no cap. Without a query every
 document is exported in storage order (read by primary key ranges); with one,
 the matches in rank order, their keys streamed from one ranked query.
 
-JSON Lines carries each document's full ``unspin/1`` JSON as stored; CSV and
+JSON Lines carries each document's full ``unspin/1`` JSON as stored (its source named by file name
+alone, as everywhere on the web: ``web.public``); CSV and
 Parquet carry the flat columns ``COLUMNS``.
 """
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import aliased
 
 from unspin.store.search import ranked_pks
 from unspin.store.tables import documents
+from unspin.web.public import public_json
 
 CHUNK = 200
 COLUMNS = (
@@ -121,7 +123,7 @@ def _flat(row) -> dict:
 
 def jsonl(stream: Iterator[list]) -> Iterator[bytes]:
     for rows in stream:
-        yield "".join(row.document + "\n" for row in rows).encode("utf-8")
+        yield "".join(public_json(row.document) + "\n" for row in rows).encode("utf-8")
 
 
 def csv_bytes(stream: Iterator[list]) -> Iterator[bytes]:

@@ -17,7 +17,9 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
-from unspin.store.db import MIGRATIONS, StoreError, display_url, normalise_url
+from unspin.store.db import (
+    MIGRATIONS, StoreError, display_url, driver_error, no_such_store, normalise_url, not_a_store,
+)
 
 
 def _sqlite_read_only(dbapi_connection, _record) -> None:
@@ -33,7 +35,7 @@ def _sqlite_engine(url: str) -> Engine:
         raise StoreError(f"{url}: give the store's file (sqlite:///PATH or a path)")
     path = Path(database).expanduser()
     if not path.is_file():
-        raise StoreError(f"{path}: no such store (create one with: unspin ingest PAGES --db {path})")
+        raise no_such_store(path)
     # The file as a URI, so that SQLite opens it read-only and never creates it.
     uri = f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&uri=true"
     engine = create_engine(uri, pool_pre_ping=True)
@@ -66,17 +68,14 @@ def open_read_only(value: str) -> Engine:
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("documents"):
-                raise StoreError(
-                    f"{shown}: not an unspin store (no documents table; create it with unspin ingest)"
-                )
+                raise not_a_store(shown)
             stored = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except StoreError:
         engine.dispose()
         raise
     except Exception as exc:  # driver errors carry the reason; keep one line of it
         engine.dispose()
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StoreError(f"{shown}: {reason}") from exc
+        raise driver_error(shown, exc) from exc
     if stored != head_revision():
         engine.dispose()
         raise StoreError(
