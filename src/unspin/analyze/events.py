@@ -641,10 +641,11 @@ def find_date(trig: Trigger, doc: Document, sdoc) -> tuple[str | None, str | Non
 def layer_index(doc: Document, name: str) -> SpanIndex:
     """A layer's spans indexed by start, built once per Document (asked per event, a scan was quadratic)."""
     key = f"events.index.{name}"
-    index = doc.cache.get(key)
-    if index is None:
-        index = doc.cache[key] = SpanIndex(doc.layer(name))
-    return index
+    spans = doc.layer(name)
+    cached = doc.cache.get(key)
+    if cached is None or cached[0] is not spans:  # set_layer since: the old index would answer for old spans
+        cached = doc.cache[key] = (spans, SpanIndex(spans))
+    return cached[1]
 
 
 @dataclass(frozen=True)
