@@ -29,7 +29,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from unspin.ingest.furniture import is_call_to_action, is_navigation
+from unspin.ingest.coverage import article_region, uncovered
+from unspin.ingest.furniture import is_call_to_action, is_caption_credit, is_navigation
 
 
 
@@ -112,6 +113,7 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
         lines = _trafilatura_lines(tree, url, fast=False)
     lines = _recover_split_article(lines, blocks)
     lines = _fallback_main_block(lines, blocks)
+    lines = _recover_lead(lines, blocks)
     captions = _captions(tree)
     removed: list[tuple[str, str]] = []
     lines = _drop_captions(lines, captions)  # kept as captions already
@@ -120,6 +122,7 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
     for line in _dropped(lines, kept):
         removed.append((_removed_kind(line), line))
     lines = _note_removed(removed, "navigation", kept, _drop_link_lists(kept, tree))
+    removed += _rest_of_article(tree, lines, captions, removed, meta.get("title"))
 
     return Extraction(
         text="\n".join(lines),
@@ -155,6 +158,39 @@ def _removed_kind(line: str) -> str:
 def _note_removed(removed: list, kind: str, before: list[str], after: list[str]) -> list[str]:
     removed.extend((kind, line) for line in _dropped(before, after))
     return after
+
+
+def _rest_of_article(
+    tree: HtmlElement, lines: list[str], captions: list[str], removed: list, title: str | None
+) -> list[tuple[str, str]]:
+    """The article region's text that is neither in the body nor already furniture, typed.
+
+    This is what makes "anything not in the text is in the furniture" hold for
+    HTML: whatever trafilatura left out of the region around the body (a
+    breadcrumb, a date, a share bar, a lead it did not see) is kept.
+    """
+    region = article_region(tree, "\n".join(lines))
+    if region is None:
+        return []
+    covered = [*lines, *captions, *(text for _, text in removed)]
+    title_key = _key(title or "")
+    out = []
+    for block in uncovered(region, covered):
+        text = block.text
+        if title_key and _key(text) == title_key:
+            kind = "title"
+        elif _CALL_TO_ACTION.search(text) or is_call_to_action(text):
+            kind = "call_to_action"
+        elif is_navigation(text) or block.link_share >= 0.5:
+            kind = "navigation"
+        elif is_caption_credit(text):
+            kind = "caption"
+        elif _is_boilerplate(text):
+            kind = "boilerplate"
+        else:
+            kind = "unclassified"
+        out.append((kind, text))
+    return out
 
 
 def _trafilatura_lines(tree: HtmlElement, url: str | None, fast: bool) -> list[str]:
@@ -303,6 +339,45 @@ def _recover_split_article(lines: list[str], blocks: list[_Block]) -> list[str]:
         return lines
     kept = {_key(line) for line in lines}
     return lines + [text for text in additions if _key(text) not in kept]
+
+
+#: A lead is a short paragraph of prose: one to a few sentences.
+_LEAD_SIZE = (80, 1_000)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*$")
+
+
+def _recover_lead(lines: list[str], blocks: list[_Block]) -> list[str]:
+    """Put back a lead paragraph that sits just before the body's container.
+
+    Many sites set the standfirst in an element of its own right before the
+    container of the body's paragraphs, often as bare text in a ``<div>``
+    rather than a ``<p>``; trafilatura reads only the body's container and
+    never returns it. The nearest preceding sibling with text is taken as the
+    lead when it is prose (one to a few sentences, few links) that the body
+    does not already hold, and is not a heading or a caption.
+    """
+    matched = _matched_blocks(lines, blocks)
+    if not matched:
+        return lines
+    parents = Counter(id(blocks[i].holder) for i in matched)
+    main_id, _ = parents.most_common(1)[0]
+    main = next(blocks[i].holder for i in matched if id(blocks[i].holder) == main_id)
+    before = main.getprevious()
+    while before is not None and not (isinstance(before.tag, str) and _element_text(before)):
+        before = before.getprevious()
+    if before is None or before.tag not in ("div", "p", "section"):
+        return lines
+    text = _element_text(before)
+    if not (_LEAD_SIZE[0] <= len(text) <= _LEAD_SIZE[1]) or not _SENTENCE_END.search(text):
+        return lines
+    if _link_density(before, text) > 0.2 or _CAPTION_CLASS.search(before.get("class", "")):
+        return lines
+    if any(child.tag in ("p", "div", "h1", "h2", "h3", "figure", "ul", "table") for child in before.iter()
+           if child is not before):
+        return lines
+    if _key(text) in {_key(line) for line in lines} or _in_comments(before):
+        return lines
+    return [text, *lines]
 
 
 def _in_comments(el: HtmlElement) -> bool:
