@@ -115,11 +115,12 @@ def read_bytes(name: str, data: bytes, format: str | None = None) -> Iterator[Do
         yield from _read_jsonl(name, data)
     else:
         try:
-            text, encoding = decode(data)
+            decoded = decode(data)
+            text, encoding = decoded.text, decoded.encoding
             if format is None and encoding not in ("utf-8", "ascii"):
                 kind = sniff(text[:8192].encode("utf-8"))  # UTF-16 and the like hide their markup from byte sniffing
             source = Source(name, kind, encoding, _sha256(data), len(text))
-            yield finish(_read_decoded(kind, text, source))
+            yield finish(_read_decoded(kind, text, source), decoded.repairs)
         except InputError as err:
             yield Failure.from_error(name, err)
 
@@ -152,9 +153,10 @@ def _read_warc_stream(name: str, stream) -> Iterator[Document | Failure]:
                 continue
             try:
                 check_size(len(item.payload))
-                text, encoding = decode(item.payload, declared=item.charset)
-                source = Source(name, "warc", encoding, _sha256(item.payload), len(text), item.offset)
-                yield finish(_read_decoded("html", text, source, url=item.url, fetched=item.date))
+                decoded = decode(item.payload, declared=item.charset)
+                text = decoded.text
+                source = Source(name, "warc", decoded.encoding, _sha256(item.payload), len(text), item.offset)
+                yield finish(_read_decoded("html", text, source, url=item.url, fetched=item.date), decoded.repairs)
             except InputError as err:
                 yield Failure.from_error(name, err, item.offset)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
@@ -166,7 +168,7 @@ def _read_warc_stream(name: str, stream) -> Iterator[Document | Failure]:
 
 def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:
     try:
-        raw, _ = decode(data)
+        raw = decode(data).text
     except InputError as err:
         yield Failure.from_error(name, err)
         return
@@ -187,13 +189,15 @@ def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:
         yield finish(Document(doc.text, meta, doc.source, doc.furniture, doc.offsets, doc.layers))
 
 
-def finish(doc: Document) -> Document:
-    """Steps every reader shares: language identification and a stable id."""
-    if doc.meta.language:
-        return doc
-    language, confidence = identify(doc.text)
-    meta = dataclasses.replace(doc.meta, language=language, language_confidence=confidence)
-    return Document(doc.text, meta, doc.source, doc.furniture, doc.offsets, doc.layers)
+def finish(doc: Document, repairs: Iterable[str] = ()) -> Document:
+    """Steps every reader shares: language identification, the decoder's repairs as notes, a stable id."""
+    if not doc.meta.language:
+        language, confidence = identify(doc.text)
+        meta = dataclasses.replace(doc.meta, language=language, language_confidence=confidence)
+        doc = Document(doc.text, meta, doc.source, doc.furniture, doc.offsets, doc.layers, notes=doc.notes)
+    for message in repairs:
+        doc.note("decode", message)
+    return doc
 
 
 def _sha256(data: bytes) -> str:
