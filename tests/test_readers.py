@@ -48,8 +48,12 @@ def test_html_example_page():
     assert doc.text.startswith("Dock workers in Gdansk")
     for boilerplate in ("Related stories", "newsletter", "Home", "Ferry fares", "Idle container cranes"):
         assert boilerplate not in doc.text
-    assert [f.kind for f in doc.furniture] == ["caption", "repeated_title"]
+    # Besides what unspin took out of trafilatura's text, the rest of the article's part of the page.
+    assert [f.kind for f in doc.furniture] == [
+        "caption", "repeated_title", "byline", "navigation", "navigation", "navigation"
+    ]
     assert doc.furniture[0].text.startswith("Idle container cranes")
+    assert [f.text for f in doc.furniture[3:]] == ["Related stories", "Ferry fares rise again", "New terminal opens in Riga"]
 
 
 def test_html_offsets_lead_back_to_the_page():

@@ -30,6 +30,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from unspin.ingest.coverage import article_region, uncovered
+from unspin.ingest.outlet import host_of, site_name, split_byline, strip_site_from_title
 from unspin.ingest.furniture import is_call_to_action, is_caption_credit, is_navigation
 
 
@@ -96,6 +97,7 @@ _CALL_TO_ACTION = re.compile(
     re.I | re.X,
 )
 _MAX_BOILERPLATE_LINE = 260
+_BYLINE_LINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z]", re.I)
 
 
 def extract_article(html: str, url: str | None = None) -> Extraction:
@@ -179,6 +181,8 @@ def _rest_of_article(
         text = block.text
         if title_key and _key(text) == title_key:
             kind = "title"
+        elif _BYLINE_LINE.match(text) and len(text.split()) <= 12:
+            kind = "byline"
         elif _CALL_TO_ACTION.search(text) or is_call_to_action(text):
             kind = "call_to_action"
         elif is_navigation(text) or block.link_share >= 0.5:
@@ -492,9 +496,18 @@ def _drop_boilerplate(lines: list[str]) -> list[str]:
     return [line for line in lines if not _is_boilerplate(line)]
 
 
+#: What a teaser line may carry after its link: a short bracketed tag ("[INSIGHT]", "(VIDEO)") and a separator.
+_TEASER_TAG = re.compile(r"\s*(?:[\[(][^\])]{1,24}[\])])?\s*[|•·]?\s*$")
+
+
+def _teaser_key(line: str) -> str:
+    """A body line as a link's text would read: bullets, a trailing tag and a separator taken off."""
+    return _TEASER_TAG.sub("", _norm(line).lstrip("-–• "))
+
+
 def _linked_lines(tree: HtmlElement, lines: list[str]) -> set[str]:
-    """The body lines that are exactly the text of one link of the page."""
-    wanted = {_norm(line).lstrip("-–• ") for line in lines}
+    """The body lines that are the text of one link of the page (a trailing tag allowed), as teaser keys."""
+    wanted = {_teaser_key(line) for line in lines}
     wanted = {w for w in wanted if w.count(" ") >= 3}
     if not wanted:
         return set()
@@ -509,14 +522,15 @@ def _linked_lines(tree: HtmlElement, lines: list[str]) -> set[str]:
 def _drop_link_lists(lines: list[str], tree: HtmlElement) -> list[str]:
     """Drop runs of lines that are each nothing but one link's text.
 
-    Such lines are teasers for other articles ("related", "most read").
-    A single linked line inside the text is kept: only runs of two or more,
-    or a linked line right at the start or end of the body, go.
+    Such lines are teasers for other articles ("related", "most read", a
+    headline followed by a tag such as "[INSIGHT]"). A single linked line
+    inside the text is kept: only runs of two or more, or a linked line
+    right at the start or end of the body, go.
     """
     links = _linked_lines(tree, lines)
     if not links:
         return lines
-    linked = [_norm(line).lstrip("-–• ") in links for line in lines]
+    linked = [_teaser_key(line) in links for line in lines]
     keep: list[str] = []
     for i, line in enumerate(lines):
         if linked[i]:
@@ -612,21 +626,27 @@ def _metadata(tree: HtmlElement, url: str | None) -> dict[str, str | None]:
             canonical = link.get("href").strip()
             break
     publisher = ld.get("publisher")
-    site = _first(
+    page_url = _first(url, canonical, meta.get("og:url"))
+    host = host_of(page_url)
+    declared = [
         meta.get("og:site_name"),
         _names(publisher)[0] if _names(publisher) else None,
         meta.get("application-name"),
-    )
+    ]
+    site = site_name(declared, host)
     if site is None and url:
         site = urlsplit(url).hostname
+    names = [n for n in (*declared, site) if isinstance(n, str) and n.strip()]
     language = tree.get("lang") or tree.get("xml:lang")
+    title = _first(
+        meta.get("og:title"), ld.get("headline"), meta.get("twitter:title"),
+        _element_text(h1) if h1 is not None else None,
+        _element_text(title_el) if title_el is not None else None,
+    )
     return {
-        "title": _first(
-            meta.get("og:title"), ld.get("headline"), meta.get("twitter:title"),
-            _element_text(h1) if h1 is not None else None,
-            _element_text(title_el) if title_el is not None else None,
-        ),
-        "byline": _byline(meta, ld),
+        "title": strip_site_from_title(title, names, host),
+        # Only the outlet's own name: a wire's name after the authors ("…, Associated Press") says whose copy it is.
+        "byline": split_byline(_byline(meta, ld), [site] if site else [], host),
         "site": site,
         "url": _first(canonical, meta.get("og:url"), url),
         "description": _first(meta.get("og:description"), meta.get("description"), ld.get("description")),
