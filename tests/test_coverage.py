@@ -76,7 +76,8 @@ def text_nodes(root) -> list[str]:
 def article_element(tree, lead: str):
     """The lowest element holding both the headline and the lead: the article as a reader sees it."""
     h1 = tree.find(".//h1")
-    lead_el = next(el for el in tree.iter() if isinstance(el.tag, str) and el.text and lead[:40] in el.text)
+    lead_el = next(el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in ("script", "style")
+                   and el.text and lead[:40] in el.text)
     h1_line = {id(a) for a in h1.iterancestors()}
     return next(a for a in lead_el.iterancestors() if id(a) in h1_line)
 

@@ -117,17 +117,20 @@ def text_blocks(root: HtmlElement) -> list[TextBlock]:
     return [block for _, block in blocks]
 
 
-def article_region(root: HtmlElement, body: str) -> HtmlElement | None:
+def article_region(root: HtmlElement, body: str, paragraphs: list[tuple[HtmlElement, str]] = ()) -> HtmlElement | None:
     """The element holding every page block whose text is in ``body``, and its neighbours.
 
-    None when no block of the page can be found in the body (the text then
-    does not come from this page's blocks, and there is nothing to locate).
+    ``paragraphs`` (element, text) are tried first to locate the body, as
+    they are cheap to have; the page's blocks are walked only when none of
+    them is in the body. None when no block of the page is in the body (the
+    text then does not come from this page's blocks: nothing to locate).
     """
     body_key = f" {key(body)} "
-    located = [
-        b.element for b in text_blocks(root)
-        if len(b.text) >= _LOCATING and f" {key(b.text)} " in body_key
-    ]
+
+    def locate(candidates) -> list[HtmlElement]:
+        return [el for el, text in candidates if len(text) >= _LOCATING and f" {key(text)} " in body_key]
+
+    located = locate(paragraphs) or locate((b.element, b.text) for b in text_blocks(root))
     if not located:
         return None
     common = _common_ancestor(located)

@@ -124,7 +124,7 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
     for line in _dropped(lines, kept):
         removed.append((_removed_kind(line), line))
     lines = _note_removed(removed, "navigation", kept, _drop_link_lists(kept, tree))
-    removed += _rest_of_article(tree, lines, captions, removed, meta.get("title"))
+    removed += _rest_of_article(tree, lines, captions, removed, meta.get("title"), blocks)
 
     return Extraction(
         text="\n".join(lines),
@@ -163,7 +163,8 @@ def _note_removed(removed: list, kind: str, before: list[str], after: list[str])
 
 
 def _rest_of_article(
-    tree: HtmlElement, lines: list[str], captions: list[str], removed: list, title: str | None
+    tree: HtmlElement, lines: list[str], captions: list[str], removed: list, title: str | None,
+    blocks: list[_Block] = (),
 ) -> list[tuple[str, str]]:
     """The article region's text that is neither in the body nor already furniture, typed.
 
@@ -171,7 +172,7 @@ def _rest_of_article(
     HTML: whatever trafilatura left out of the region around the body (a
     breadcrumb, a date, a share bar, a lead it did not see) is kept.
     """
-    region = article_region(tree, "\n".join(lines))
+    region = article_region(tree, "\n".join(lines), [(b.element, b.text) for b in blocks])
     if region is None:
         return []
     covered = [*lines, *captions, *(text for _, text in removed)]
