@@ -65,6 +65,10 @@ def read(tmp_path_factory):
     (folder / "damaged.html").write_bytes(
         ENGLISH.format(head="").encode().replace(b"north quay", b"north \xff\xfe\xc3 quay")
     )
+    # The same damage in a page that declares UTF-8 is text by its own word: replaced, as a browser shows it.
+    (folder / "declared-utf8-damaged.html").write_bytes(
+        ENGLISH.format(head="<meta charset='utf-8'>").encode().replace(b"north quay", b"north \xff\xfe\xc3 quay")
+    )
     # A WARC record: its HTTP header's charset outranks the page's <meta>.
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
@@ -128,6 +132,13 @@ def test_declared_charset_is_used_and_undecodable_bytes_are_replaced(read):
     assert decode_notes(doc) == ["replaced 1 byte undecodable in windows-1250 (declared in the page)"]
 
 
+def test_damage_in_a_page_declaring_utf8_is_replaced(read):
+    docs, _, _ = read
+    doc = docs["declared-utf8-damaged.html"]
+    assert "on the north \ufffd\ufffd\ufffd quay" in doc["text"]
+    assert decode_notes(doc) == ["replaced 3 bytes undecodable in utf-8 (declared utf-8 in the page)"]
+
+
 def test_warc_http_header_charset_wins_over_meta(read):
     docs, _, _ = read
     doc = docs["crawl.warc"]
@@ -144,4 +155,4 @@ def test_damaged_utf8_is_refused_in_one_line_and_the_batch_goes_on(read):
     assert "invalid UTF-8 at byte" in errors[0]
     assert "Traceback" not in stderr
     assert code == 1
-    assert len(docs) == 6
+    assert len(docs) == 7

@@ -134,11 +134,14 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         codec = _codec(enc) if enc else None
         if codec is None:
             continue
+        if where == "page" and codec.startswith(("utf-16", "utf-32")):
+            codec = "utf-8"  # a page that could declare it in ASCII is not UTF-16 (browsers read it as UTF-8)
         if codec == "utf-8":
             try:
                 return Decoded(data.decode("utf-8"), "utf-8")
             except UnicodeDecodeError as err:
-                return _mixed(data, err, f"declared utf-8 in the {where}")
+                # Declared text: what is neither UTF-8 nor a stray Latin-1 letter is replaced, not refused.
+                return _mixed(data, err, f"declared utf-8 in the {where}", refuse=False)
         return _with_replacement(data, codec, f"declared in the {where}")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
@@ -242,14 +245,15 @@ def _decode_repairing(data: bytes, codec: str, repair) -> tuple[str, int]:
         _REPAIR.reset(token)
 
 
-def _mixed(data: bytes, first: UnicodeDecodeError, why: str) -> Decoded:
+def _mixed(data: bytes, first: UnicodeDecodeError, why: str, refuse: bool = True) -> Decoded:
     """UTF-8 with stray bytes: read them as windows-1252 when they are letters of words, else refuse.
 
     A stray byte that decodes in windows-1252 to a letter or a typographic
     mark, in a run of stray bytes that touches a letter or digit, is the trace
     of a second charset ("M\\xfcnchen"). When at least half the stray bytes are
     such traces the page is read, the others replaced; otherwise it is
-    damaged UTF-8 (or not text at all) and refused.
+    damaged UTF-8 (or not text at all) and refused, unless the page declared
+    UTF-8 (``refuse=False``), which a browser would show with replacements.
     """
     letters = 0
 
@@ -266,11 +270,11 @@ def _mixed(data: bytes, first: UnicodeDecodeError, why: str) -> Decoded:
         return "".join(out)
 
     text, bad = _decode_repairing(data, "utf-8", repair)
-    if letters * 2 < bad:
+    if refuse and letters * 2 < bad:
         raise InputError(
             E.UNDECODABLE, f"invalid UTF-8 at byte {first.start} that reads as no other charset ({why})"
         )
-    repairs = [f"read as utf-8 with {_bytes(letters)} decoded as windows-1252 (mixed encodings; {why})"]
+    repairs = [f"read as utf-8 with {_bytes(letters)} decoded as windows-1252 (mixed encodings; {why})"] if letters else []
     if bad > letters:
-        repairs.append(f"replaced {_bytes(bad - letters)} undecodable in utf-8")
+        repairs.append(f"replaced {_bytes(bad - letters)} undecodable in utf-8 ({why})")
     return Decoded(text, "utf-8", tuple(repairs))
