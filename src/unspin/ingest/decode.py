@@ -160,17 +160,21 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
 def guess_legacy_charset(data: bytes) -> str:
     """The legacy encoding a browser's detector would pick for these bytes.
 
-    windows-1252 wins when it reads the bytes exactly as the best guess does:
-    a German page uses only letters that windows-1250 and windows-1252 share,
-    and Western pages are by far the commoner.
+    windows-1252 wins ties: when it reads the bytes about as well as the best
+    guess (on a short French or German page the guesser cannot tell Western
+    from Baltic or Central European), since Western pages are by far the
+    commoner. A Polish page in ISO-8859-2 reads as nonsense in windows-1252
+    ("±" and "¶" inside words) and is not a tie.
     """
     matches = [m for m in from_bytes(data, cp_isolation=_DETECTABLE) if m.encoding not in ("ascii", "utf_8")]
     if not matches:
         return "cp1252"
-    best = matches[0]
-    if "cp1252" in best.could_be_from_charset:
-        return "cp1252"
-    return best.encoding
+    best = min(m.chaos for m in matches)
+    top = max(m.coherence for m in matches if m.chaos <= best + 0.02)
+    for m in matches:
+        if "cp1252" in m.could_be_from_charset and m.chaos <= best + 0.02 and m.coherence >= top - 0.05:
+            return "cp1252"
+    return matches[0].encoding
 
 
 def _codec(label: str) -> str | None:
