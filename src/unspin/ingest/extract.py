@@ -6,9 +6,15 @@ wrong most often on news pages:
 
 * an article split over several sibling containers (only the first is kept);
 * a page where trafilatura keeps almost nothing of the main text block;
+* a lead set just before the body's container, which trafilatura never reads;
 * the headline repeated as the first line of the body;
 * boilerplate lines (share, newsletter, related links, comment counters, ...);
-* image captions and credits mixed into the body (returned as ``captions``).
+* image captions and credits mixed into the body (returned as ``captions``);
+* teaser headlines of other articles (link text, perhaps with a "[TAG]").
+
+Whatever else of the article's region of the page is in neither the text nor
+the captions is returned in ``removed`` too (``coverage``), so that nothing
+of the article is silently lost.
 
 Metadata is read directly from ``<meta>`` tags and JSON-LD, which is several
 times cheaper than trafilatura's full metadata pass; the date comes from
@@ -308,6 +314,13 @@ def _matched_blocks(lines: list[str], blocks: list[_Block]) -> list[int]:
     return [i for i, b in enumerate(blocks) if b.key and b.key in kept]
 
 
+def _main_holder(matched: list[int], blocks: list[_Block]) -> HtmlElement:
+    """The container holding most of the paragraphs trafilatura kept."""
+    parents = Counter(id(blocks[i].holder) for i in matched)
+    main_id, _ = parents.most_common(1)[0]
+    return next(blocks[i].holder for i in matched if id(blocks[i].holder) == main_id)
+
+
 def _recover_split_article(lines: list[str], blocks: list[_Block]) -> list[str]:
     """Add the paragraphs of sibling containers that continue the extracted article.
 
@@ -319,9 +332,7 @@ def _recover_split_article(lines: list[str], blocks: list[_Block]) -> list[str]:
     matched = _matched_blocks(lines, blocks)
     if len(matched) < 2:
         return lines
-    parents = Counter(id(blocks[i].holder) for i in matched)
-    main_id, _ = parents.most_common(1)[0]
-    main = next(blocks[i].holder for i in matched if id(blocks[i].holder) == main_id)
+    main = _main_holder(matched, blocks)
     signature = _signature(main)
     if signature is None:
         return lines
@@ -364,10 +375,7 @@ def _recover_lead(lines: list[str], blocks: list[_Block]) -> list[str]:
     matched = _matched_blocks(lines, blocks)
     if not matched:
         return lines
-    parents = Counter(id(blocks[i].holder) for i in matched)
-    main_id, _ = parents.most_common(1)[0]
-    main = next(blocks[i].holder for i in matched if id(blocks[i].holder) == main_id)
-    before = main.getprevious()
+    before = _main_holder(matched, blocks).getprevious()
     while before is not None and not (isinstance(before.tag, str) and _element_text(before)):
         before = before.getprevious()
     if before is None or before.tag not in ("div", "p", "section"):
