@@ -117,18 +117,20 @@ def text_blocks(root: HtmlElement) -> list[TextBlock]:
     return [block for _, block in blocks]
 
 
-def article_region(root: HtmlElement, body: str, paragraphs: list[tuple[HtmlElement, str]] = ()) -> HtmlElement | None:
-    """The element holding every page block whose text is in ``body``, and its neighbours.
+def article_region(
+    root: HtmlElement, body: list[str], paragraphs: list[tuple[HtmlElement, str]] = ()
+) -> HtmlElement | None:
+    """The element holding every page block whose text is in ``body`` (its lines), and its neighbours.
 
     ``paragraphs`` (element, text) are tried first to locate the body, as
     they are cheap to have; the page's blocks are walked only when none of
     them is in the body. None when no block of the page is in the body (the
     text then does not come from this page's blocks: nothing to locate).
     """
-    body_key = f" {key(body)} "
+    in_body = _Covered(body)
 
     def locate(candidates) -> list[HtmlElement]:
-        return [el for el, text in candidates if len(text) >= _LOCATING and f" {key(text)} " in body_key]
+        return [el for el, text in candidates if len(text) >= _LOCATING and in_body.holds(key(text))]
 
     located = locate(paragraphs) or locate((b.element, b.text) for b in text_blocks(root))
     if not located:
@@ -140,16 +142,57 @@ def article_region(root: HtmlElement, body: str, paragraphs: list[tuple[HtmlElem
 
 def uncovered(region: HtmlElement, covered: list[str]) -> list[TextBlock]:
     """The region's blocks whose words appear in none of ``covered``, in page order."""
-    haystack = " " + " | ".join(key(text) for text in covered) + " "
+    found_in = _Covered(covered)
     found: list[TextBlock] = []
     seen: set[str] = set()
     for block in text_blocks(region):
         block_key = key(block.text)
-        if not block_key or f" {block_key} " in haystack or block_key in seen:
+        if not block_key or block_key in seen or found_in.holds(block_key):
             continue
         seen.add(block_key)
         found.append(block)
     return found
+
+
+class _Covered:
+    """Whether a run of words occurs in the covered texts, in time that does not grow with their length.
+
+    Most blocks are a whole line of the text (a set answers); the others (a
+    table cell, a piece between line breaks) are looked up by their rarest
+    word's positions. A page of 200,000 paragraphs or a table of 72,000 rows
+    would otherwise be searched from the start once per block.
+    """
+
+    #: Candidate positions tried per block before it counts as not covered
+    #: (kept as furniture: a duplicate is better than a loss).
+    MAX_TRIES = 1_000
+
+    def __init__(self, texts: list[str]):
+        keys = [key(t) for t in texts]
+        self.exact = set(keys)
+        self.words: list[str] = []
+        self.where: dict[str, list[int]] = {}
+        for k in keys:
+            for word in k.split():
+                self.where.setdefault(word, []).append(len(self.words))
+                self.words.append(word)
+            self.words.append("")  # texts do not run into each other
+
+    def holds(self, block_key: str) -> bool:
+        if block_key in self.exact:
+            return True
+        words = block_key.split()
+        if not words:
+            return False
+        counts = [len(self.where.get(w, ())) for w in words]
+        rarest = min(range(len(words)), key=counts.__getitem__)
+        for tried, at in enumerate(self.where.get(words[rarest], ())):
+            if tried >= self.MAX_TRIES:
+                return False
+            start = at - rarest
+            if start >= 0 and self.words[start : start + len(words)] == words:
+                return True
+        return False
 
 
 def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:

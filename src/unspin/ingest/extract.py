@@ -178,7 +178,7 @@ def _rest_of_article(
     HTML: whatever trafilatura left out of the region around the body (a
     breadcrumb, a date, a share bar, a lead it did not see) is kept.
     """
-    region = article_region(tree, "\n".join(lines), [(b.element, b.text) for b in blocks])
+    region = article_region(tree, lines, [(b.element, b.text) for b in blocks])
     if region is None:
         return []
     covered = [*lines, *captions, *(text for _, text in removed)]
