@@ -39,7 +39,8 @@ _LOCATING = 40
 
 @dataclass(frozen=True)
 class TextBlock:
-    element: HtmlElement
+    #: None for a line that comes from no one element (a line of trafilatura's output).
+    element: HtmlElement | None
     text: str
     #: Characters of ``text`` that are the text of links.
     linked: int = 0
@@ -152,6 +153,12 @@ def uncovered(region: HtmlElement, covered: list[str]) -> list[TextBlock]:
         seen.add(block_key)
         found.append(block)
     return found
+
+
+def uncovered_lines(lines: list[str], covered: list[str]) -> list[str]:
+    """The lines whose words appear in none of ``covered``."""
+    found_in = _Covered(covered)
+    return [line for line in lines if key(line) and not found_in.holds(key(line))]
 
 
 class _Covered:

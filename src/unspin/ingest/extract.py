@@ -35,7 +35,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from unspin.ingest.coverage import article_region, uncovered
+from unspin.ingest.coverage import TextBlock, article_region, uncovered, uncovered_lines
 from unspin.ingest.outlet import host_of, site_name, split_byline, strip_site_from_title
 from unspin.ingest.furniture import is_call_to_action, is_caption_credit, is_navigation
 
@@ -117,8 +117,10 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
     meta = _metadata(tree, url)
     blocks = _text_blocks(tree)
     lines = _trafilatura_lines(tree, url, fast=True)
+    returned = lines  # every line trafilatura gave, kept somewhere in the end
     if _looks_short(lines, blocks):
         lines = _trafilatura_lines(tree, url, fast=False)
+        returned = [*returned, *lines]
     lines = _recover_split_article(lines, blocks)
     lines = _fallback_main_block(lines, blocks)
     lines = _recover_lead(lines, blocks)
@@ -130,7 +132,7 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
     for line in _dropped(lines, kept):
         removed.append((_removed_kind(line), line))
     lines = _note_removed(removed, "navigation", kept, _drop_link_lists(kept, tree))
-    removed += _rest_of_article(tree, lines, captions, removed, meta.get("title"), blocks)
+    removed += _rest_of_article(tree, lines, captions, removed, meta.get("title"), blocks, returned)
 
     return Extraction(
         text="\n".join(lines),
@@ -170,21 +172,24 @@ def _note_removed(removed: list, kind: str, before: list[str], after: list[str])
 
 def _rest_of_article(
     tree: HtmlElement, lines: list[str], captions: list[str], removed: list, title: str | None,
-    blocks: list[_Block] = (),
+    blocks: list[_Block] = (), returned: list[str] = (),
 ) -> list[tuple[str, str]]:
     """The article region's text that is neither in the body nor already furniture, typed.
 
     This is what makes "anything not in the text is in the furniture" hold for
     HTML: whatever trafilatura left out of the region around the body (a
-    breadcrumb, a date, a share bar, a lead it did not see) is kept.
+    breadcrumb, a date, a share bar, a lead it did not see) is kept, and so
+    is any line trafilatura ``returned`` that a repair replaced (the densest
+    container taken instead of what trafilatura latched on to).
     """
-    region = article_region(tree, lines, [(b.element, b.text) for b in blocks])
-    if region is None:
-        return []
     covered = [*lines, *captions, *(text for _, text in removed)]
+    region = article_region(tree, lines, [(b.element, b.text) for b in blocks])
+    found = uncovered(region, covered) if region is not None else []
+    seen = [*covered, *(b.text for b in found)]
+    found += [TextBlock(None, line) for line in uncovered_lines(returned, seen)]
     title_key = _key(title or "")
     out = []
-    for block in uncovered(region, covered):
+    for block in found:
         text = block.text
         if title_key and _key(text) == title_key:
             kind = "title"
