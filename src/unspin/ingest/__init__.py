@@ -188,11 +188,19 @@ def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:
 
 
 def finish(doc: Document) -> Document:
-    """Steps every reader shares: language identification and a stable id."""
-    if doc.meta.language:
+    """Steps every reader shares: language identification and a stable id.
+
+    An input that came with no URL of its own takes the one its page declares
+    as ``url`` (and so as its identity); one that came with a URL keeps it.
+    """
+    meta = doc.meta
+    if not meta.url and meta.canonical_url:
+        meta = dataclasses.replace(meta, url=meta.canonical_url)
+    if not meta.language:
+        language, confidence = identify(doc.text)
+        meta = dataclasses.replace(meta, language=language, language_confidence=confidence)
+    if meta == doc.meta:
         return doc
-    language, confidence = identify(doc.text)
-    meta = dataclasses.replace(doc.meta, language=language, language_confidence=confidence)
     return Document(doc.text, meta, doc.source, doc.furniture, doc.offsets, doc.layers)
 
 

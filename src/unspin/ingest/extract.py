@@ -21,7 +21,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -46,6 +46,9 @@ class Extraction:
     captions: tuple[str, ...]
     #: Lines of trafilatura's output that unspin took out, as (furniture kind, line).
     removed: tuple[tuple[str, str], ...] = ()
+    #: The URL the page declares for itself (``<link rel=canonical>``, else ``og:url``), made absolute
+    #: against the URL it was fetched from; a claim of the page, so never taken for where it came from.
+    canonical_url: str | None = None
 
 
 EMPTY = Extraction("", None, None, None, None, None, None, None, ())
@@ -132,6 +135,7 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
         language=meta.get("language"),
         captions=tuple(captions),
         removed=tuple(removed),
+        canonical_url=meta.get("canonical_url"),
     )
 
 
@@ -545,6 +549,12 @@ def _metadata(tree: HtmlElement, url: str | None) -> dict[str, str | None]:
     if site is None and url:
         site = urlsplit(url).hostname
     language = tree.get("lang") or tree.get("xml:lang")
+    declared = _first(canonical, meta.get("og:url"))
+    if declared and url:
+        try:
+            declared = urljoin(url, declared)
+        except ValueError:  # a malformed URL on either side: keep what the page wrote
+            pass
     return {
         "title": _first(
             meta.get("og:title"), ld.get("headline"), meta.get("twitter:title"),
@@ -554,6 +564,7 @@ def _metadata(tree: HtmlElement, url: str | None) -> dict[str, str | None]:
         "byline": _byline(meta, ld),
         "site": site,
         "url": _first(canonical, meta.get("og:url"), url),
+        "canonical_url": declared,
         "description": _first(meta.get("og:description"), meta.get("description"), ld.get("description")),
         "language": _norm(language) or None,
         "date": _first(

@@ -12,7 +12,7 @@ from rich.text import Text
 from unspin.document import Document
 from unspin.report.layers import VIEWS
 
-_META_FIELDS = ("title", "byline", "published", "site", "url", "language", "fetched")
+_META_FIELDS = ("title", "byline", "published", "site", "url", "canonical_url", "language", "fetched")
 
 
 def render(doc: Document) -> Group:

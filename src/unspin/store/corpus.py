@@ -119,6 +119,7 @@ def _write_document(conn: Connection, doc: Document, now: datetime.datetime, vec
     pk = conn.execute(documents.insert().values(
         id=doc.id,
         url=doc.meta.url,
+        canonical_url=doc.meta.canonical_url,
         outlet=outlet[0] if outlet else None,
         title=doc.meta.title,
         published=published,

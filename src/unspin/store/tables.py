@@ -56,7 +56,7 @@ documents = Table(
     metadata,
     Column("pk", Integer, primary_key=True, autoincrement=True),
     Column("id", String(64), nullable=False, unique=True),
-    Column("url", Text),
+    Column("url", Text),  # where it came from: the identity (see Meta)
     Column("outlet", String(255), ForeignKey("outlets.domain"), index=True),
     Column("title", Text),
     Column("published", Date, index=True),
@@ -75,6 +75,7 @@ documents = Table(
     Column("duplicate_of", Integer, ForeignKey("documents.pk"), index=True),
     Column("story", Integer, ForeignKey("stories.pk"), index=True),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("canonical_url", Text),  # what the page declares for itself (migration 0005)
 )
 
 mentions = Table(
