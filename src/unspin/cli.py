@@ -165,6 +165,7 @@ def analyze(
     console = Console(file=stream, highlight=False, soft_wrap=False) if format is OutputFormat.text else None
     failures: list[Failure] = []
     docs: list[Document] = []
+    rows = []  # the text report's closing summary: one small row per document, not the documents
     written = 0
     try:
         with progress_display(err, progress) as bar:
@@ -183,9 +184,11 @@ def analyze(
                 if format is OutputFormat.jsonl:
                     stream.write(item.dumps() + "\n")
                 elif format is OutputFormat.text:
+                    from unspin.report.overview import row
                     from unspin.report.text import print_report
 
                     print_report(item, console)
+                    rows.append(row(item))
                 else:
                     docs.append(item)
         if format is OutputFormat.json:
@@ -194,7 +197,11 @@ def analyze(
         elif format is OutputFormat.html and docs:
             from unspin.report.html import render
 
-            stream.write(render(docs))
+            stream.write(render(docs, failures))
+        elif format is OutputFormat.text and len(rows) + len(failures) > 1:
+            from unspin.report.text import print_summary
+
+            print_summary(rows, failures, console)
     finally:
         if out:
             stream.close()
