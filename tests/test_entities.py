@@ -77,7 +77,7 @@ def test_other_languages_are_skipped_with_a_note(components):
     french = Document("Angela Merkel a rencontré des responsables à Berlin.", Meta(language="fr"))
     doc = run(french, components)
     assert "entities" not in doc.layers
-    assert any(n["component"] == "entities" for n in doc.notes)
+    assert [n["component"] for n in doc.notes] == ["pipeline"] and "English-only" in doc.notes[0]["message"]
 
 
 # --- canonical names ----------------------------------------------------------------------------------

@@ -84,7 +84,9 @@ def snapshot(db: str) -> dict:
                 "duplicates": sorted((r.id, id_of[r.duplicate_of]) for r in rows if r.duplicate_of),
                 "stories": sorted(sorted(g) for g in groups.values()),
                 "story_sizes": sorted(r.size for r in conn.execute(select(stories.c.size))),
-                "failures": sorted((r.input, r.record, r.code) for r in conn.execute(select(failures))),
+                # a record is NULL for an input that has none: sorted as if before any offset
+                "failures": sorted(((r.input, r.record, r.code) for r in conn.execute(select(failures))),
+                                   key=lambda f: (f[0], f[1] is not None, f[1] or 0, f[2])),
             }
     finally:
         engine.dispose()
@@ -102,7 +104,7 @@ def test_ingest_stores_reports_and_is_idempotent(tmp_path, cli):
     assert "stored 0 new document(s)" in again.stderr.decode() and "2 already stored" in again.stderr.decode()
     snap = snapshot(db)
     assert snap["counts"]["documents"] == 2 and snap["counts"]["failures"] == 1
-    assert snap["failures"] == [(str(tmp_path / "missing.html"), -1, "U001")]
+    assert snap["failures"] == [(str(tmp_path / "missing.html"), None, "U001")]  # no record: NULL
 
 
 def test_ingest_refuses_a_bad_database_in_one_line(tmp_path, cli):
@@ -195,8 +197,21 @@ def test_ingest_names_an_unfinished_or_damaged_spark_output(tmp_path, cli):
     (unfinished / "documents" / "part-00000.parquet").write_bytes(b"PAR1 not really")
     result = cli("ingest", "--no-progress", str(unfinished), "--db", str(tmp_path / "a.db"))
     assert result.returncode == 1
-    assert "unfinished unspin spark output" in result.stderr.decode()
-    assert "stored 0 new document(s)" in result.stderr.decode()
+    assert result.stderr.decode().splitlines() == [
+        f"unspin: error: {unfinished}: [U010] an unfinished unspin spark output (documents/_SUCCESS is missing): "
+        "rerun the job"
+    ]
+    assert not (tmp_path / "a.db").exists()  # refused before any store was made
+
+    # beside another input, the folder is still refused (exit 1) and the other input is stored
+    both = cli("ingest", "--no-progress", "--jobs", "1", str(unfinished), str(EXAMPLES / "harbour-strike.txt"),
+               "--db", str(tmp_path / "b.db"), timeout=600)
+    said = both.stderr.decode()
+    assert both.returncode == 1 and "stored 1 new document(s)" in said
+    assert [ln for ln in said.splitlines() if ln.startswith("unspin: error:")] == [
+        f"unspin: error: {unfinished}: [U010] an unfinished unspin spark output (documents/_SUCCESS is missing): "
+        "rerun the job"
+    ]
 
     (unfinished / "documents" / "_SUCCESS").touch()
     result = cli("ingest", "--no-progress", str(unfinished), "--db", str(tmp_path / "a.db"))

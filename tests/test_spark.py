@@ -61,8 +61,10 @@ def test_warc_to_parquet_matches_analyze(spark, tmp_path, cli):
 
     warc = str(crawl(tmp_path / "crawl.warc.gz"))
     page = str(EXAMPLES / "harbour-strike.html")
+    empty = tmp_path / "empty.html"  # a failure of an input that is not a WARC: it has no record
+    empty.write_bytes(b"")
     out = str(tmp_path / "out")
-    written = run(spark, [warc, page], out)
+    written = run(spark, [warc, page, str(empty)], out)
     assert set(LAYERS) | {"documents", "failures"} <= set(written)
 
     docs = {r["id"]: r for r in (row.asDict() for row in spark.read.parquet(f"{out}/documents").collect())}
@@ -72,9 +74,10 @@ def test_warc_to_parquet_matches_analyze(spark, tmp_path, cli):
     ]  # the duplicate once, no PNG, not the cut record
     assert {r["outlet"] for r in docs.values()} == {"a.example", "b.example", "quayside.example"}
 
-    failures = [r.asDict() for r in spark.read.parquet(f"{out}/failures").collect()]
-    assert [(f["input"], f["code"]) for f in failures] == [(warc, "U007")]
-    assert "truncated" in failures[0]["reason"] and failures[0]["record"] > 0
+    failures = sorted((r.asDict() for r in spark.read.parquet(f"{out}/failures").collect()), key=lambda f: f["code"])
+    assert [(f["input"], f["code"]) for f in failures] == [(str(empty), "U002"), (warc, "U007")]
+    assert failures[0]["record"] is None  # null, not "None" nor -1
+    assert "truncated" in failures[1]["reason"] and failures[1]["record"] > 0
 
     expected = cli("analyze", "--no-progress", "--format", "jsonl", warc, page, timeout=600)
     assert expected.returncode == 1  # the cut record
@@ -125,7 +128,7 @@ def test_warc_to_parquet_matches_analyze(spark, tmp_path, cli):
         assert got == want, layer
         assert written[layer] == len(rows)
 
-    again = run(spark, [warc, page], out)  # a rerun overwrites: no row appears twice
+    again = run(spark, [warc, page, str(empty)], out)  # a rerun overwrites: no row appears twice
     assert again == written
 
     # unspin ingest loads the output into a store as it is, failures included, and a second load adds nothing
@@ -134,19 +137,43 @@ def test_warc_to_parquet_matches_analyze(spark, tmp_path, cli):
     from unspin.store.db import connect
     from unspin.store.tables import documents, failures
 
-    db = str(tmp_path / "corpus.db")
+    # an unfinished output is refused by name before any store is made
+    unfinished = tmp_path / "unfinished"
+    shutil.copytree(out, unfinished)
+    (unfinished / "documents" / "_SUCCESS").unlink()
+    db = tmp_path / "corpus.db"
+    refused = cli("ingest", "--no-progress", str(unfinished), "--db", str(db), timeout=300)
+    assert refused.returncode == 1
+    assert refused.stderr.decode().splitlines() == [
+        f"unspin: error: {unfinished}: [U010] an unfinished unspin spark output (documents/_SUCCESS is missing): "
+        "rerun the job"
+    ]
+    assert not db.exists()
+
+    db = str(db)
     loaded = cli("ingest", "--no-progress", out, "--db", db, timeout=300)
-    assert loaded.returncode == 1, loaded.stderr.decode()  # the job's failure is reported, as ingest reports its own
-    assert "crawl.warc.gz#" in loaded.stderr.decode() and "stored 3 new document(s)" in loaded.stderr.decode()
+    said = loaded.stderr.decode()
+    assert loaded.returncode == 1, said  # the job's failures are reported, as ingest reports its own
+    assert "crawl.warc.gz#" in said and "stored 3 new document(s)" in said
+    assert f"unspin: error: {empty}: [U002] empty input" in said.splitlines() and "#None" not in said
     engine = connect(db, migrate=False)
     with engine.connect() as conn:
         stored = {row.id: json.loads(row.document) for row in conn.execute(select(documents.c.id, documents.c.document))}
-        recorded = [(row.input, row.code) for row in conn.execute(select(failures.c.input, failures.c.code))]
+        recorded = sorted((row.input, row.record, row.code) for row in conn.execute(
+            select(failures.c.input, failures.c.record, failures.c.code)) if row.record is None)
+        recorded += [(row.input, row.record > 0, row.code) for row in conn.execute(
+            select(failures.c.input, failures.c.record, failures.c.code).where(failures.c.record.is_not(None)))]
     engine.dispose()
     assert stored == by_id
-    assert recorded == [(warc, "U007")]
+    assert recorded == [(str(empty), None, "U002"), (warc, True, "U007")]  # no record is NULL, not -1
+    # loading the same output again changes nothing, says so, and is not a failure
     rerun = cli("ingest", "--no-progress", out, "--db", db, timeout=300)
-    assert "stored 0 new document(s)" in rerun.stderr.decode() and "3 already stored" in rerun.stderr.decode()
+    said = rerun.stderr.decode()
+    assert rerun.returncode == 0, said
+    assert "stored 0 new document(s)" in said and "3 already stored" in said and "0 failed" in said
+    assert f"unspin: {out}: loaded before, nothing new: its 3 document(s) are stored and its 2 failure(s) " \
+           "recorded already" in said
+    assert "unspin: error:" not in said
 
 
 def failing_once(marker_dir: str):

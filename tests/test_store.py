@@ -202,7 +202,7 @@ def test_failures_are_recorded_once_per_input(engine):
     write_batch(engine, [], [failure, Failure("bad.warc", "U007", "truncated record", record=3)])
     with engine.connect() as conn:
         rows = conn.execute(select(failures.c.input, failures.c.record, failures.c.code)).all()
-    assert sorted(map(tuple, rows)) == [("bad.html", -1, "U002"), ("bad.warc", 3, "U007")]
+    assert sorted(map(tuple, rows)) == [("bad.html", None, "U002"), ("bad.warc", 3, "U007")]
 
 
 QUERIES = {

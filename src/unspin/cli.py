@@ -165,6 +165,7 @@ def analyze(
     console = Console(file=stream, highlight=False, soft_wrap=False) if format is OutputFormat.text else None
     failures: list[Failure] = []
     docs: list[Document] = []
+    rows = []  # the text report's closing summary: one small row per document, not the documents
     written = 0
     try:
         with progress_display(err, progress) as bar:
@@ -183,9 +184,11 @@ def analyze(
                 if format is OutputFormat.jsonl:
                     stream.write(item.dumps() + "\n")
                 elif format is OutputFormat.text:
+                    from unspin.report.overview import row
                     from unspin.report.text import print_report
 
                     print_report(item, console)
+                    rows.append(row(item))
                 else:
                     docs.append(item)
         if format is OutputFormat.json:
@@ -194,7 +197,11 @@ def analyze(
         elif format is OutputFormat.html and docs:
             from unspin.report.html import render
 
-            stream.write(render(docs))
+            stream.write(render(docs, failures))
+        elif format is OutputFormat.text and len(rows) + len(failures) > 1:
+            from unspin.report.text import print_summary
+
+            print_summary(rows, failures, console)
     finally:
         if out:
             stream.close()
@@ -300,7 +307,10 @@ def ingest(
 
     A folder written by unspin spark --out is loaded as it is: its documents
     come analysed, so nothing is analysed again, and the failures it
-    recorded are stored too (reading it needs no Spark).
+    recorded are stored too (reading it needs no Spark). A run that did not
+    finish is refused by name before any store is opened. Loading the same
+    output again stores nothing and says so; its failures, recorded the first
+    time, are not counted again.
 
     Exit status: 0 when every input was stored (or already was), 1 when any
     failed, 2 on a usage or database error.
@@ -315,16 +325,23 @@ def ingest(
     """
     from unspin.ingest import read_inputs
     from unspin.progress import count_inputs, progress_display, tracked
-    from unspin.scale.output import is_spark_output, read_output
+    from unspin.scale.output import is_spark_output, read_output, unfinished
     from unspin.store.corpus import counts
     from unspin.store.ingest import IngestReport
     from unspin.store.ingest import ingest as run_ingest
 
-    engine = _open_store(db)
     fmt = None if input_format is InputFormat.auto else input_format.value
     seen = {"analysed": 0, "already": 0, "failed": 0}
-    ready = [p for p in paths if p != "-" and is_spark_output(p)]
-    rest = [p for p in paths if p not in ready]
+    outputs = [p for p in paths if p != "-" and is_spark_output(p)]
+    rest = [p for p in paths if p not in outputs]
+    # an unfinished Spark output is refused before the store is opened: refusing it creates no store
+    refused = [f for f in map(unfinished, outputs) if f is not None]
+    ready = [p for p in outputs if p not in {f.input for f in refused}]
+    for f in refused:
+        err.print(f"unspin: error: {f.line()}", markup=False, soft_wrap=True)
+    if refused and not ready and not rest:
+        raise typer.Exit(1)
+    engine = _open_store(db)
     with progress_display(err, progress) as bar:
         # inputs (a Spark output folder counts as one), as the reader reaches them
         task = bar.add_task("ingesting", total=len(ready) + count_inputs(rest) if bar_wanted(progress) else None)
@@ -336,23 +353,31 @@ def ingest(
             ))
 
         report = IngestReport()
+        loaded_before = []
         for folder in ready:
-            report.add(run_ingest(engine, read_output(folder), published, batch, advance, analysed=True))
+            loaded = run_ingest(engine, read_output(folder), published, batch, advance, analysed=True)
+            if not loaded.stored and not loaded.failures and (loaded.already or loaded.known_failures):
+                loaded_before.append((folder, loaded))
+            report.add(loaded)
             bar.advance(task)
         if rest:
             items = tracked(read_inputs(rest, fmt), lambda: bar.advance(task))
             report.add(run_ingest(engine, items, published, batch, advance, _jobs(jobs)))
     for f in report.failures:
         err.print(f"unspin: error: {f.line()}", markup=False, soft_wrap=True)
+    for folder, loaded in loaded_before:
+        err.print(f"unspin: {folder}: loaded before, nothing new: its {loaded.already} document(s) are stored "
+                  f"and its {loaded.known_failures} failure(s) recorded already", markup=False, soft_wrap=True)
     total = counts(engine)
+    known = f", {report.known_failures} failure(s) of Spark output recorded before" if report.known_failures else ""
     err.print(
         f"unspin: stored {report.stored} new document(s) ({report.duplicates} near-duplicate), "
-        f"{report.already} already stored, {len(report.failures)} failed, in {report.seconds:.1f} s; "
+        f"{report.already} already stored, {len(report.failures)} failed{known}, in {report.seconds:.1f} s; "
         f"the store holds {total['documents']} documents from {total['outlets']} outlets in {total['stories']} stories, "
         f"and {total['failures']} recorded failure(s)",
         markup=False, soft_wrap=True,
     )
-    if report.failures:
+    if report.failures or refused:
         raise typer.Exit(1)
 
 

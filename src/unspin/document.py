@@ -108,6 +108,16 @@ class Furniture:
 
 @dataclass(frozen=True)
 class Meta:
+    """What is known about the page besides its text.
+
+    ``url`` is where the input came from (a WARC record's ``WARC-Target-URI``,
+    a JSON Lines line's ``url``) and is the document's identity; a page read
+    from a file has none, and then the URL it declares stands in.
+    ``canonical_url`` is the URL the page declares for itself; it is a claim of
+    the page (hostile pages may claim anyone's), so it is kept beside ``url``,
+    never in its place.
+    """
+
     title: str | None = None
     byline: str | None = None
     published: str | None = None
@@ -117,6 +127,7 @@ class Meta:
     language_confidence: float | None = None
     fetched: str | None = None
     description: str | None = None
+    canonical_url: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict:

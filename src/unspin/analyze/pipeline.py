@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Callable, Iterable, Sequence
 
-from unspin.analyze import limits
+from unspin.analyze import languages, limits
 from unspin.document import Document, Span
 
 ComponentFunc = Callable[[Document], Iterable[Span]]
@@ -123,7 +123,12 @@ def run(doc: Document, components: Sequence[Component]) -> Document:
     A longer text is analysed as a Document of its head (cut at a line or
     sentence end), whose layers then become the whole Document's: the head
     starts at 0, so every span's offsets are already those of the whole text.
+    A text in a language the layers do not read gets one note saying so, and
+    no layer.
     """
+    if not languages.is_analysed(doc.meta.language):
+        doc.note("pipeline", languages.english_only_note(doc.meta.language))
+        return doc
     cut, where = limits.cut_point(doc.text, limits.ANALYSIS_CHARS)
     if cut >= len(doc.text):
         for c in components:

@@ -190,10 +190,18 @@ def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:
 
 
 def finish(doc: Document, repairs: Iterable[str] = ()) -> Document:
-    """Steps every reader shares: language identification, the decoder's repairs as notes, a stable id."""
-    if not doc.meta.language:
+    """Steps every reader shares: language identification, the decoder's repairs as notes, a stable id.
+
+    An input that came with no URL of its own takes the one its page declares
+    as ``url`` (and so as its identity); one that came with a URL keeps it.
+    """
+    meta = doc.meta
+    if not meta.url and meta.canonical_url:
+        meta = dataclasses.replace(meta, url=meta.canonical_url)
+    if not meta.language:
         language, confidence = identify(doc.text)
-        meta = dataclasses.replace(doc.meta, language=language, language_confidence=confidence)
+        meta = dataclasses.replace(meta, language=language, language_confidence=confidence)
+    if meta != doc.meta:
         doc = Document(doc.text, meta, doc.source, doc.furniture, doc.offsets, doc.layers, notes=doc.notes)
     for message in repairs:
         doc.note("decode", message)

@@ -27,7 +27,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -54,6 +54,9 @@ class Extraction:
     captions: tuple[str, ...]
     #: Lines of trafilatura's output that unspin took out, as (furniture kind, line).
     removed: tuple[tuple[str, str], ...] = ()
+    #: The URL the page declares for itself (``<link rel=canonical>``, else ``og:url``), made absolute
+    #: against the URL it was fetched from; a claim of the page, so never taken for where it came from.
+    canonical_url: str | None = None
 
 
 EMPTY = Extraction("", None, None, None, None, None, None, None, ())
@@ -145,6 +148,7 @@ def extract_article(html: str, url: str | None = None) -> Extraction:
         language=meta.get("language"),
         captions=tuple(captions),
         removed=tuple(removed),
+        canonical_url=meta.get("canonical_url"),
     )
 
 
@@ -657,12 +661,19 @@ def _metadata(tree: HtmlElement, url: str | None) -> dict[str, str | None]:
         _element_text(h1) if h1 is not None else None,
         _element_text(title_el) if title_el is not None else None,
     )
+    declared_url = _first(canonical, meta.get("og:url"))
+    if declared_url and url:
+        try:
+            declared_url = urljoin(url, declared_url)
+        except ValueError:  # a malformed URL on either side: keep what the page wrote
+            pass
     return {
         "title": strip_site_from_title(title, names, host),
         # Only the outlet's own name: a wire's name after the authors ("…, Associated Press") says whose copy it is.
         "byline": split_byline(_byline(meta, ld), [site] if site else [], host),
         "site": site,
         "url": _first(canonical, meta.get("og:url"), url),
+        "canonical_url": declared_url,
         "description": _first(meta.get("og:description"), meta.get("description"), ld.get("description")),
         "language": _norm(language) or None,
         "date": _first(

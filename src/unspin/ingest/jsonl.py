@@ -14,7 +14,8 @@ META_FIELDS = {
     "byline": ("byline", "author", "authors"),
     "published": ("published", "date", "publish_date", "published_at", "datePublished"),
     "site": ("site", "sitename", "site_name", "outlet", "source"),
-    "url": ("url", "link", "canonical_url"),
+    "url": ("url", "link"),
+    "canonical_url": ("canonical_url", "canonical"),
     "language": ("language", "lang"),
 }
 

@@ -16,7 +16,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from unspin import __version__
 from unspin.analyze.technique_definitions import definition, display_name
 from unspin.document import Document
+from unspin.errors import Failure
 from unspin.report.layers import voice_label
+from unspin.report.overview import anchors, failure_line, row
 from unspin.report.paragraphs import with_badges
 from unspin.summary import expected_line, technique_summary
 
@@ -164,12 +166,18 @@ def legend(doc: Document) -> list[str]:
     return [name for name in HIGHLIGHTED if doc.layer(name)]
 
 
-def render(docs: Sequence[Document]) -> str:
-    return _env.get_template("report.html").render(docs=[_item(d) for d in docs], version=__version__)
+def render(docs: Sequence[Document], failures: Sequence[Failure] = ()) -> str:
+    """The page; with more than one input it opens with an index of the documents and the failed inputs."""
+    items = [_item(d, a) for d, a in zip(docs, anchors(docs))]
+    index = None
+    if len(docs) + len(failures) > 1:
+        index = {"rows": [item["row"] for item in items], "failures": [failure_line(f) for f in failures]}
+    return _env.get_template("report.html").render(docs=items, index=index, version=__version__)
 
 
-def _item(doc: Document) -> dict:
+def _item(doc: Document, anchor: str) -> dict:
     # The text cut at paragraph ends as well, with the badges of each paragraph's techniques after it.
     cut, badges = with_badges(doc, segments(doc))
-    return {"doc": doc, "segments": cut, "badges": badges, "legend": legend(doc), "techniques": technique_legend(doc),
+    return {"doc": doc, "anchor": anchor, "row": row(doc, anchor), "segments": cut, "badges": badges,
+            "legend": legend(doc), "techniques": technique_legend(doc),
             "expected": expected_line(doc.layer("techniques")), "voices": technique_summary(doc)["by_voice"]}

@@ -1,8 +1,9 @@
-"""The terminal report: what was read, what was set aside, what was found."""
+"""The terminal report: what was read, what was set aside, what was found; for many inputs, a closing summary."""
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Sequence
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -10,9 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from unspin.document import Document
+from unspin.errors import Failure
 from unspin.report.layers import VIEWS
+from unspin.report.overview import Row, failure_line
 
-_META_FIELDS = ("title", "byline", "published", "site", "url", "language", "fetched")
+#: Width of the summary table when the report goes to a file or a pipe.
+SUMMARY_WIDTH = 140
+
+_META_FIELDS = ("title", "byline", "published", "site", "url", "canonical_url", "language", "fetched")
 
 
 def render(doc: Document) -> Group:
@@ -69,3 +75,26 @@ def print_report(doc: Document, console: Console) -> None:
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def print_summary(rows: Sequence[Row], failures: Sequence[Failure], console: Console) -> None:
+    """The closing table of a report on many inputs: one row per document, then one per failed input."""
+    table = Table(title=f"summary: {len(rows)} document(s) read, {len(failures)} input(s) failed",
+                  title_justify="left", show_lines=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("document", overflow="fold")
+    table.add_column("outlet", overflow="fold")
+    table.add_column("date", no_wrap=True)
+    for name in ("words", "entities", "events", "techniques"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("speculative", justify="right")
+    table.add_column("failure", overflow="fold")
+    for n, r in enumerate(rows, 1):
+        table.add_row(str(n), Text(r.title), Text(r.outlet or "—"), r.published or "—", f"{r.words:,}",
+                      str(r.entities), str(r.events), str(r.techniques), r.speculative_share, "—")
+    for f in failures:
+        where, error = failure_line(f)
+        table.add_row("", Text(where), "", "", "", "", "", "", "", Text(error, style="red"))
+    if not console.is_terminal:  # a file or a pipe has no width of its own: room for ten columns, not rich's 80
+        console = Console(file=console.file, width=max(console.width, SUMMARY_WIDTH), highlight=False)
+    console.print(table)

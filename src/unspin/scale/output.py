@@ -40,12 +40,24 @@ def _rows(path: Path, columns: list[str]) -> Iterator[dict | Failure]:
         yield Failure(str(path), E.UNREADABLE.value, f"not a readable Parquet file ({type(exc).__name__}: {detail})")
 
 
+def unfinished(folder: str) -> Failure | None:
+    """The refusal of a run that did not finish (no ``documents/_SUCCESS``), else None.
+
+    Checked before a store is opened, so that refusing the folder leaves no
+    empty store behind.
+    """
+    if (Path(folder) / "documents" / "_SUCCESS").is_file():
+        return None
+    return Failure(folder, E.UNREADABLE.value, "an unfinished unspin spark output (documents/_SUCCESS is missing): "
+                   "rerun the job")
+
+
 def read_output(folder: str) -> Iterator[Document | Failure]:
     """The analysed Documents of a Spark run, then the failures it recorded, each as the Failure it was."""
     root = Path(folder)
-    if not (root / "documents" / "_SUCCESS").is_file():
-        yield Failure(folder, E.UNREADABLE.value, "an unfinished unspin spark output (documents/_SUCCESS is missing): "
-                      "rerun the job")
+    refused = unfinished(folder)
+    if refused is not None:
+        yield refused
         return
     for path in _parquet_files(root / "documents"):
         for row in _rows(path, ["document"]):

@@ -119,6 +119,7 @@ def _write_document(conn: Connection, doc: Document, now: datetime.datetime, vec
     pk = conn.execute(documents.insert().values(
         id=doc.id,
         url=doc.meta.url,
+        canonical_url=doc.meta.canonical_url,
         outlet=outlet[0] if outlet else None,
         title=doc.meta.title,
         published=published,
@@ -160,13 +161,24 @@ def _write_document(conn: Connection, doc: Document, now: datetime.datetime, vec
     return Stored(doc.id, pk, duplicate_of, story)
 
 
+def _failure_key(failure: Failure):
+    """A failure's identity in the table: (input, record, code), the record NULL for an input that has none."""
+    record = failures.c.record.is_(None) if failure.record is None else failures.c.record == failure.record
+    return (failures.c.input == failure.input) & record & (failures.c.code == failure.code)
+
+
+def failure_recorded(engine: Engine, failure: Failure) -> bool:
+    """Whether the store holds this failure already (a Spark output loaded a second time)."""
+    with engine.connect() as conn:
+        return conn.execute(select(failures.c.pk).where(_failure_key(failure))).first() is not None
+
+
 def record_failure(conn: Connection, failure: Failure, now: datetime.datetime) -> None:
     """One row per (input, record, code): a rerun that fails the same way updates its time."""
-    record = -1 if failure.record is None else failure.record
-    key = (failures.c.input == failure.input) & (failures.c.record == record) & (failures.c.code == failure.code)
+    key = _failure_key(failure)
     if conn.execute(select(failures.c.pk).where(key)).first() is None:
         conn.execute(failures.insert().values(
-            input=failure.input, record=record, code=failure.code, reason=failure.reason, at=now
+            input=failure.input, record=failure.record, code=failure.code, reason=failure.reason, at=now
         ))
     else:
         conn.execute(update(failures).where(key).values(reason=failure.reason, at=now))

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from unspin.document import Document
 from unspin.errors import Failure
-from unspin.store.corpus import stored_ids, write_batch
+from unspin.store.corpus import failure_recorded, stored_ids, write_batch
 from unspin.store.db import optimize
 
 #: Documents per transaction: small enough that a crash loses little work, large enough to amortise commits.
@@ -29,6 +29,8 @@ class IngestReport:
     stored: int = 0
     already: int = 0
     duplicates: int = 0
+    #: Failures of a Spark run that the store held already (the same output loaded again): not new.
+    known_failures: int = 0
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -37,6 +39,7 @@ class IngestReport:
         self.stored += other.stored
         self.already += other.already
         self.duplicates += other.duplicates
+        self.known_failures += other.known_failures
         self.failures.extend(other.failures)
         self.seconds += other.seconds
 
@@ -62,7 +65,9 @@ def ingest(
     With ``jobs`` > 1 the analysis runs in that many worker processes; what
     is stored, and in which order, is the same as with one. ``analysed``
     says the Documents come analysed already (from ``unspin spark`` output)
-    and are stored as they are.
+    and are stored as they are; the failures that output recorded and the
+    store holds already are counted in ``known_failures``, not as new ones,
+    so that loading the same output twice changes nothing and says so.
     """
     from unspin.analyze.parallel import analyse
 
@@ -88,7 +93,11 @@ def ingest(
     def new_only(stream: Iterable[Document | Failure]) -> Iterator[Document | Failure]:
         for item in stream:
             if isinstance(item, Failure):
-                yield item
+                if analysed and failure_recorded(engine, item):
+                    report.known_failures += 1
+                    advance("already")
+                else:
+                    yield item
             elif item.id in queued or stored_ids(engine, [item.id]):
                 report.already += 1
                 advance("already")

@@ -56,7 +56,7 @@ documents = Table(
     metadata,
     Column("pk", Integer, primary_key=True, autoincrement=True),
     Column("id", String(64), nullable=False, unique=True),
-    Column("url", Text),
+    Column("url", Text),  # where it came from: the identity (see Meta)
     Column("outlet", String(255), ForeignKey("outlets.domain"), index=True),
     Column("title", Text),
     Column("published", Date, index=True),
@@ -75,6 +75,7 @@ documents = Table(
     Column("duplicate_of", Integer, ForeignKey("documents.pk"), index=True),
     Column("story", Integer, ForeignKey("stories.pk"), index=True),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("canonical_url", Text),  # what the page declares for itself (migration 0005)
 )
 
 mentions = Table(
@@ -129,9 +130,13 @@ failures = Table(
     metadata,
     Column("pk", Integer, primary_key=True, autoincrement=True),
     Column("input", Text, nullable=False),
-    Column("record", Integer, nullable=False),
+    # the WARC record's offset or the JSON Lines line; NULL for an input that has no records (migration 0006)
+    Column("record", Integer),
     Column("code", String(64), nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("input", "record", "code", name="uq_failures_input_record_code"),
+    # NULLs are distinct in a unique constraint: one row per (input, code) when there is no record
+    Index("uq_failures_input_code_no_record", "input", "code", unique=True,
+          sqlite_where=text("record IS NULL"), postgresql_where=text("record IS NULL")),
 )

@@ -249,6 +249,7 @@ def create_app(db_url: str) -> FastAPI:
             "speculative": sum(1 for s in doc.layer("modality") if s.label == "speculative"),
             "sentences": len(doc.layer("modality")),
             "link": views.web_url(doc.meta.url),
+            "canonical_link": views.web_url(doc.meta.canonical_url),
             "related": queries.briefs(c, related),
             "story": queries.story_label(c, found["story"]),
         }
