@@ -464,6 +464,7 @@ def search(
 
       unspin search 'entity:"Marta Kowalczyk" after:2026-11-01' --json | jq .id
     """
+    from unspin.store import links
     from unspin.store.db import display_url, is_store, normalise_url, not_a_store
     from unspin.store.query import QueryError
     from unspin.store.search import MARK_END, MARK_START
@@ -502,6 +503,8 @@ def search(
         for i, part in enumerate(hit.snippet.replace(MARK_END, MARK_START).split(MARK_START)):
             snippet.append(re.sub(r"\s+", " ", part), style="bold yellow" if i % 2 else "")
         out.print(snippet)
+        for how in hit.links:
+            out.print(Text(links.describe(how), style="magenta"))
         out.print()
     if facets:
         for name, values in results.facets.items():
