@@ -452,7 +452,8 @@ def search(
     lowercase and, or, not is searched as a word), -word to exclude;
     filters that apply to the whole query: outlet:rt.com, outlet:rt or
     outlet:"Site Name" (host, its first labels or the site's name, any
-    case), entity:"Canonical Name", technique:NAME (e.g. loaded, fear,
+    case), entity:"Canonical Name" (any case; also the documents a
+    corpus-level link joins to it, marked as such), technique:NAME (e.g. loaded, fear,
     flag, name_calling; a span of it at confidence 0.3 or more, the floor
     profiles count at), language:en, after:YYYY-MM-DD and before:YYYY-MM-DD
     (both inclusive); -outlet:X excludes. Any other name: before a value is
