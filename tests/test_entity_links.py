@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from unspin.store.db import connect
+from unspin.store.links import rebuild
 from unspin.store.namelink import Name, decide, words_of
 from unspin.store.tables import entity_links
 from unspin.web.app import create_app
@@ -188,8 +189,6 @@ def test_entities_meet_across_documents_until_a_new_ingest_makes_the_link_ambigu
     try:
         with engine.begin() as conn:
             kept = sorted(conn.execute(select(entity_links)).all())
-            from unspin.store.links import rebuild
-
             rebuild(conn)
             assert sorted(conn.execute(select(entity_links)).all()) == kept
     finally:
