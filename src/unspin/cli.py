@@ -477,7 +477,8 @@ def search(
     lowercase and, or, not is searched as a word), -word to exclude;
     filters that apply to the whole query: outlet:rt.com, outlet:rt or
     outlet:"Site Name" (host, its first labels or the site's name, any
-    case), entity:"Canonical Name", technique:NAME (e.g. loaded, fear,
+    case), entity:"Canonical Name" (any case; also the documents a
+    corpus-level link joins to it, marked as such), technique:NAME (e.g. loaded, fear,
     flag, name_calling; a span of it at confidence 0.3 or more, the floor
     profiles count at), language:en, after:YYYY-MM-DD and before:YYYY-MM-DD
     (both inclusive); -outlet:X excludes. Any other name: before a value is
@@ -489,6 +490,7 @@ def search(
 
       unspin search 'entity:"Marta Kowalczyk" after:2026-11-01' --json | jq .id
     """
+    from unspin.store import links
     from unspin.store.db import display_url, is_store, normalise_url, not_a_store
     from unspin.store.query import QueryError
     from unspin.store.search import MARK_END, MARK_START
@@ -527,6 +529,8 @@ def search(
         for i, part in enumerate(hit.snippet.replace(MARK_END, MARK_START).split(MARK_START)):
             snippet.append(re.sub(r"\s+", " ", part), style="bold yellow" if i % 2 else "")
         out.print(snippet)
+        for how in hit.links:
+            out.print(Text(links.describe(how), style="magenta"))
         out.print()
     if facets:
         for name, values in results.facets.items():

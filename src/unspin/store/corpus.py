@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from unspin.document import Document
 from unspin.errors import Failure
-from unspin.store import dedup, derive, embed, stories
+from unspin.store import dedup, derive, embed, links, stories
 from unspin.store.tables import (
     documents,
     failures,
@@ -66,13 +66,17 @@ def write_batch(engine: Engine, docs: list[Document], failed: list[Failure] = ()
     with engine.begin() as conn:
         present = stored_ids(conn, [d.id for d in docs])
         out = []
+        written: set[str] = set()
         for doc in docs:
             if doc.id in present:
                 out.append(Stored(doc.id, None, skipped=True))
                 continue
             vector = embedding.get(id(doc))
             out.append(_write_document(conn, doc, now, vector if vector is not None else embed.embed_article(doc.meta.title, doc.text)))
+            written.add(doc.id)
             present.add(doc.id)
+        # in the same transaction: a new name can make a corpus-level link, or make one ambiguous
+        links.refresh(conn, {name for doc in docs if doc.id in written for name in derive.entity_counts(doc)})
         for failure in failed:
             record_failure(conn, failure, now)
     return out

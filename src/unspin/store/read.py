@@ -12,11 +12,12 @@ import dataclasses
 import datetime
 from collections import Counter, defaultdict
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, tuple_, union
 
 from unspin.analyze.technique_definitions import DEFINITIONS, DISPLAY_NAMES
 from unspin.analyze.voice import voices
 from unspin.document import Document
+from unspin.store import links
 from unspin.store.alone import alone, speaker, speculation_share
 from unspin.store.tables import documents, mentions, outlets, stories, technique_counts
 from unspin.summary import QUOTED, TECHNIQUE_FLOOR
@@ -173,6 +174,10 @@ def _series(rows) -> list[dict]:
 def list_entities(conn: Connection, label: str | None = None, limit: int = 50, offset: int = 0) -> dict:
     """The corpus's entities by canonical name, those named in the most documents first, one page of them.
 
+    Corpus-level links (``store.links``) are shown both ways: under a full name, ``linked`` lists the short
+    names linked to it (each with its counts and ``"link": "corpus"``); a short name carries ``linked_to``
+    (the full name per type) or, when longer names compete for it, ``ambiguous`` (per type, the names).
+
     Each carries its mentions and the documents naming it, and its mentions
     per type (spaCy's label: PERSON, ORG, GPE...); ``label`` keeps only the
     mentions of that type (any case), and the counts are then of those.
@@ -203,6 +208,7 @@ def list_entities(conn: Connection, label: str | None = None, limit: int = 50, o
         select(m.label, func.count(func.distinct(m.canonical)).label("n")).group_by(m.label)
         .order_by(func.count(func.distinct(m.canonical)).desc(), m.label)
     ).all()
+    under, over = links.listing(conn, [r.canonical for r in rows], wanted)
     return {
         "total": int(total),
         "limit": limit,
@@ -215,6 +221,8 @@ def list_entities(conn: Connection, label: str | None = None, limit: int = 50, o
                 "mentions": int(r.mentions),
                 "documents": int(r.documents),
                 "types": dict(sorted(by_label[r.canonical].items(), key=lambda item: (-item[1], item[0]))),
+                "linked": under.get(r.canonical, []),
+                **over.get(r.canonical, {}),
             }
             for r in rows
         ],
@@ -223,23 +231,46 @@ def list_entities(conn: Connection, label: str | None = None, limit: int = 50, o
 
 def entity_profile(conn: Connection, canonical: str) -> dict | None:
     """Where a canonical entity is named: mentions per month, by outlet, the entities named beside it, and
-    the same figures as an outlet's over the documents that name it."""
+    the same figures as an outlet's over the documents that name it.
+
+    Documents that give only a short name linked to this one across the corpus (``store.links``: "Trump"
+    for "Donald Trump") are counted with it and listed with ``linked_from`` set to the name they give;
+    ``mentions``, ``documents`` and ``labels`` count the documents naming it themselves, ``linked`` the
+    linked names (each with its own counts), ``linked_documents`` and ``linked_mentions`` what they add.
+    ``link_of`` says what the corpus makes of this name as a short name (linked to a longer one, or
+    competed for by several), and ``contested`` lists the short names that could be this one but are not
+    linked because another longer name competes for them.
+    """
+    columns = (mentions.c.document, mentions.c.canonical, mentions.c.label, mentions.c.count, documents.c.id,
+               documents.c.title, documents.c.published, documents.c.outlet, documents.c.words, _own_spans())
+    order = (documents.c.published.desc(), documents.c.pk.desc())
     rows = conn.execute(
-        select(mentions.c.document, mentions.c.label, mentions.c.count, documents.c.id, documents.c.title,
-               documents.c.published, documents.c.outlet, documents.c.words, _own_spans())
-        .join(documents, documents.c.pk == mentions.c.document)
-        .where(mentions.c.canonical == canonical)
-        .order_by(documents.c.published.desc(), documents.c.pk.desc())
+        select(*columns).join(documents, documents.c.pk == mentions.c.document)
+        .where(mentions.c.canonical == canonical).order_by(*order)
     ).all()
     if not rows:
         return None
+    short = links.linked_into(conn, canonical)
+    direct = {r.document for r in rows}
+    via = [r for part in _chunks(short) for r in conn.execute(
+        select(*columns).join(documents, documents.c.pk == mentions.c.document)
+        .where(tuple_(mentions.c.canonical, mentions.c.label).in_(part)).order_by(*order)
+    ) if r.document not in direct]
     per_doc: dict[int, object] = {}
     labels = Counter()
     for r in rows:
         per_doc.setdefault(r.document, r)
         labels[r.label] += r.count
+    linked_from: dict[int, str] = {}
+    by_short: dict[tuple[str, str], list] = defaultdict(lambda: [0, set()])
+    for r in via:
+        per_doc.setdefault(r.document, r)
+        linked_from.setdefault(r.document, r.canonical)
+        by_short[(r.canonical, r.label)][0] += r.count
+        by_short[(r.canonical, r.label)][1].add(r.document)
+    everything = [*rows, *via]
     months: dict[str, list] = defaultdict(lambda: [0, 0, 0])
-    for r in rows:
+    for r in everything:
         key = _month(r.published)
         if key:
             months[key][0] += r.count
@@ -248,29 +279,52 @@ def entity_profile(conn: Connection, canonical: str) -> dict | None:
         if key:
             months[key][1] += r.own_spans
             months[key][2] += r.words
+    same = {canonical, *(name for name, _ in short)}
     beside = Counter()
     pks = list(per_doc)
-    for i in range(0, len(pks), 500):
+    for part in _chunks(pks, 500):
         for r in conn.execute(
-            select(mentions.c.canonical, func.count().label("n"))
-            .where(mentions.c.document.in_(pks[i : i + 500]), mentions.c.canonical != canonical)
+            select(mentions.c.canonical, func.count(func.distinct(mentions.c.document)).label("n"))
+            .where(mentions.c.document.in_(part), mentions.c.canonical.not_in(same))
             .group_by(mentions.c.canonical)
         ):
             beside[r.canonical] += r.n
+    listed = list(per_doc.values())
+    if via:  # the linked documents among the others: newest first, undated last
+        listed.sort(key=lambda r: (r.published or datetime.date.min, r.document), reverse=True)
+        listed.sort(key=lambda r: r.published is None)
+    naming = select(mentions.c.document).where(mentions.c.canonical == canonical)
+    if short:
+        naming = union(naming, select(mentions.c.document).where(tuple_(mentions.c.canonical, mentions.c.label).in_(short)))
+        naming = select(naming.subquery().c.document)
     return {
         "canonical": canonical,
         "labels": dict(labels.most_common()),
         "mentions": sum(r.count for r in rows),
-        "documents": len(per_doc),
+        "documents": len(direct),
+        "linked": [
+            {"canonical": name, "label": label, "mentions": n, "documents": len(docs), "link": "corpus"}
+            for (name, label), (n, docs) in sorted(by_short.items())
+        ],
+        "linked_documents": len(per_doc) - len(direct),
+        "linked_mentions": sum(r.count for r in via),
+        "link_of": links.link_of(conn, canonical),
+        "contested": links.contested(conn, canonical),
         "outlets": dict(Counter(r.outlet for r in per_doc.values() if r.outlet).most_common()),
         "series": [
             {"month": k, "mentions": m, "technique_density": _density(s, w)} for k, (m, s, w) in sorted(months.items())
         ],
         "beside": [{"canonical": k, "documents": n} for k, n in beside.most_common(15)],
-        **figures(conn, select(mentions.c.document).where(mentions.c.canonical == canonical)),
-        "recent": [{"id": r.id, "title": r.title, "published": r.published, "outlet": r.outlet}
-                   for r in list(per_doc.values())[:50]],
+        **figures(conn, naming),
+        "recent": [{"id": r.id, "title": r.title, "published": r.published, "outlet": r.outlet,
+                    "linked_from": linked_from.get(r.document)}
+                   for r in listed[:50]],
     }
+
+
+def _chunks(items: list, size: int = 400):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def list_stories(conn: Connection, limit: int = 100, min_size: int = 2) -> list[dict]:

@@ -19,13 +19,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, func, literal_column, not_, or_, select, text, union_all
+from sqlalchemy import Connection, and_, func, inspect, literal_column, not_, or_, select, text, union_all
 from sqlalchemy.sql import ColumnElement, Select
 
 from unspin.analyze.technique_definitions import DISPLAY_NAMES
 from unspin.eval.techniques import TECHNIQUES
 from unspin.store.query import Filter, QueryError, parse, to_fts5, to_tsquery
-from unspin.store.tables import documents, mentions, outlets, technique_counts
+from unspin.store import links
+from unspin.store.tables import documents, entity_links, mentions, outlets, technique_counts
 from unspin.summary import TECHNIQUE_FLOOR
 
 MARK_START, MARK_END = "\x02", "\x03"
@@ -46,6 +47,9 @@ class Hit:
     language: str | None
     snippet: str
     rank: float
+    #: for each entity: filter this document matches only through a corpus-level link (``store.links``):
+    #: {"filter": the value, "says": the name the document gives, "short": ..., "full": ..., "label": ...}
+    links: tuple[dict, ...] = ()
 
 
 @dataclass
@@ -101,14 +105,19 @@ def _date(value: str) -> datetime.date:
     return datetime.date.fromisoformat(value)
 
 
-def filter_clause(f: Filter) -> ColumnElement[bool]:
-    """One filter as an indexable condition on ``documents``; negation keeps documents that lack the field."""
+def filter_clause(f: Filter, linked: bool = True) -> ColumnElement[bool]:
+    """One filter as an indexable condition on ``documents``; negation keeps documents that lack the field.
+
+    ``entity:`` follows corpus-level links (``store.links``) unless ``linked`` is false (a store from before
+    migration 0005, read without migrating it, has none)."""
     value = f.value.strip()
     d = documents.c
     if f.name == "outlet":
         named = select(outlets.c.domain).where(outlet_named(value))
         return or_(d.outlet.is_(None), d.outlet.not_in(named)) if f.negated else d.outlet.in_(named)
-    if f.name == "entity":
+    if f.name == "entity" and linked:
+        clause = links.entity_filter(value)
+    elif f.name == "entity":
         # SQLite's lower() folds ASCII only, so the exact spelling is tried as well
         named = select(mentions.c.document).where(
             or_(func.lower(mentions.c.canonical) == value.lower(), mentions.c.canonical == value)
@@ -137,9 +146,14 @@ def _month(conn: Connection):
     return func.substr(documents.c.published, 1, 7)
 
 
+def _has_links(conn: Connection) -> bool:
+    return inspect(conn).has_table(entity_links.name)
+
+
 def _matching(conn: Connection, query_text, filters) -> tuple[Select, ColumnElement | None, ColumnElement | None]:
     """(selection of matching documents, rank expression, FTS table clause) for the engine at hand."""
-    conditions = [filter_clause(f) for f in filters]
+    linked = any(f.name == "entity" for f in filters) and _has_links(conn)
+    conditions = [filter_clause(f, linked) for f in filters]
     base = select(documents.c.pk).select_from(documents)
     if query_text is None:
         return base.where(*conditions), None, None
@@ -175,12 +189,25 @@ def search(conn: Connection, query: str, limit: int = 20, offset: int = 0, facet
         page = page.order_by(documents.c.published.is_(None), documents.c.published.desc(), documents.c.pk.desc())
     rows = conn.execute(page.limit(limit).offset(offset)).all()
     snippets = _snippets(conn, [r.pk for r in rows], engine_query if parsed.text is not None else None)
+    through = _through_links(conn, [r.pk for r in rows], parsed.filters)
     hits = [
         Hit(r.id, r.title, r.url, r.outlet, r.outlet_name, _as_date(r.published), r.language,
-            snippets.get(r.pk, ""), float(r.rank))
+            snippets.get(r.pk, ""), float(r.rank), tuple(through.get(r.pk, ())))
         for r in rows
     ]
     return Results(query, total, hits, _facets(conn, selection) if facets else {})
+
+
+def _through_links(conn: Connection, pks: list[int], filters) -> dict[int, list[dict]]:
+    """Per document of the page, the entity: filters it matched only through a corpus-level link, and how."""
+    wanted = [f for f in filters if f.name == "entity" and not f.negated]
+    out: dict[int, list[dict]] = {}
+    if not wanted or not pks or not _has_links(conn):
+        return out
+    for f in wanted:
+        for pk, how in links.matched_through(conn, pks, f.value.strip()).items():
+            out.setdefault(pk, []).append({"filter": f.value.strip(), **how})
+    return out
 
 
 def ranked_pks(conn: Connection, query: str) -> Iterator[int]:

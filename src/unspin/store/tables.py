@@ -90,6 +90,29 @@ mentions = Table(
     Index("ix_mentions_canonical_lower", func.lower(text("canonical"))),
 )
 
+#: One row per distinct PERSON or ORG canonical name in ``mentions``, and the corpus-level link of that name
+#: (migration 0005; the rule is ``store.namelink``, kept current by ``store.links``). The stored documents keep
+#: their own canonical names: a link is a record beside them, recomputed when the corpus changes.
+entity_links = Table(
+    "entity_links",
+    metadata,
+    Column("canonical", String(255), primary_key=True),
+    Column("label", String(32), primary_key=True),
+    #: the words the name is compared by (casefolded, titles left out), space-separated; first, last, how many
+    Column("words", Text, nullable=False),
+    Column("first_word", Text, nullable=False),
+    Column("last_word", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    #: the one longer name of the same label this name stands for across the corpus
+    Column("linked_to", String(255)),
+    #: when two or more longer names fit: their canonical names, as a JSON list (and no link)
+    Column("competing", Text),
+    Index("ix_entity_links_words", "label", "words"),
+    Index("ix_entity_links_first_word", "label", "first_word"),
+    Index("ix_entity_links_last_word", "label", "last_word"),
+    Index("ix_entity_links_linked_to", "linked_to", "label"),
+)
+
 technique_counts = Table(
     "technique_counts",
     metadata,

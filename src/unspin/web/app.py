@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from unspin import __version__
 from unspin.analyze.technique_definitions import DEFINITIONS, display_name
 from unspin.report.paragraphs import with_badges
-from unspin.store import read
+from unspin.store import links, read
 from unspin.store.query import QueryError
 from unspin.store.search import search as run_search
 from unspin.summary import TECHNIQUE_FLOOR
@@ -97,6 +97,8 @@ def _environment() -> Environment:
         toggles=views.TOGGLES,
         definitions=DEFINITIONS,
         technique_floor=TECHNIQUE_FLOOR,
+        describe_link=links.describe,
+        link_marker=links.marker,
     )
     env.filters.update(pct=_pct, num=_num, snippet=views.snippet_markup, clip=views.clip)
     return env
@@ -312,7 +314,9 @@ def create_app(db_url: str) -> FastAPI:
         facets: bool = True,
         c: Connection = Depends(conn),
     ):
-        """Ranked documents matching `q`, with snippets (matched ranges in `marks`) and facets."""
+        """Ranked documents matching `q`, with snippets (matched ranges in `marks`) and facets. A hit that an
+        `entity:` filter found only through a corpus-level link lists it in `links` (the filter, the name the
+        document `says`, the link `short` → `full` and its `label`)."""
         try:
             results = run_search(c, q, limit=limit, offset=offset, facets=facets)
         except QueryError as exc:
@@ -333,6 +337,7 @@ def create_app(db_url: str) -> FastAPI:
                     "marks": marks,
                     "rank": h.rank,
                     "document": f"/api/documents/{quote(h.id, safe='')}",
+                    "links": [{**how, "link": "corpus"} for how in h.links],
                 }
             )
         return {
@@ -381,7 +386,9 @@ def create_app(db_url: str) -> FastAPI:
     ):
         """The corpus's entities by canonical name, named in the most documents first, a page at a time: each with
         `mentions`, `documents` (how many name it), its mentions per type, and `profile` (its API path); `total`
-        counts every entity that matches, and `types` lists the types in the corpus with their number of entities."""
+        counts every entity that matches, and `types` lists the types in the corpus with their number of entities.
+        Corpus-level links: `linked` lists the short names linked to an entity (each with its counts and
+        `"link": "corpus"`); a short name has `linked_to` (the full name), or `ambiguous` when several compete."""
         found = read.list_entities(c, type.strip() if type and type.strip() else None, limit, offset)
         for entity in found["entities"]:
             entity["profile"] = f"/api/entities/{quote(entity['canonical'], safe='')}"
@@ -391,7 +398,11 @@ def create_app(db_url: str) -> FastAPI:
     def api_entity(canonical: str, c: Connection = Depends(conn)):
         """Where an entity (by canonical name) is named: mentions per month, outlets, entities beside it, and
         the outlet figures (technique mix, speculation, sourcing, appeals) over the documents naming it,
-        techniques counted as for an outlet (at or above `technique_floor`, own voice and quoted apart)."""
+        techniques counted as for an outlet (at or above `technique_floor`, own voice and quoted apart).
+        Documents that give only a short name linked to it across the corpus count too and are listed with
+        `linked_from`; `linked`, `linked_documents` and `linked_mentions` say what the links add, `link_of`
+        what this name is linked to (or competed for by) as a short name, `contested` the short names that
+        could be it but are not linked because another longer name competes."""
         profile = read.entity_profile(c, canonical)
         if profile is None:
             raise not_found(f"Entity {canonical}")
