@@ -184,7 +184,7 @@ def test_entities_meet_across_documents_until_a_new_ingest_makes_the_link_ambigu
         assert listing["Trump"]["ambiguous"] == [{"label": "PERSON", "competing": ["Donald Trump", "Melania Trump"]}]
         assert listing["Donald Trump"]["linked"] == [] and "linked_to" not in listing["Trump"]
 
-    # recomputing the whole table from scratch (as migration 0005 does) gives what ingest kept current
+    # recomputing the whole table from scratch (as migration 0007 does) gives what ingest kept current
     engine = connect(db_url)
     try:
         with engine.begin() as conn:
@@ -210,11 +210,11 @@ def test_a_store_from_before_links_is_searched_as_before_and_linked_when_migrate
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0004")  # the store as the release before links left it
+        command.downgrade(config, "0006")  # the store as the release before links left it
     engine.dispose()
     # search reads a store without migrating it: with no links table, entity: matches names as written
     assert set(search(str(old), "entity:Trump")) == {"Harbour talks end"}
-    engine = connect(str(old))  # as the next ingest opens it: migration 0005 links what is stored
+    engine = connect(str(old))  # as the next ingest opens it: migration 0007 links what is stored
     try:
         with engine.connect() as conn:
             rows = {(r.canonical, r.linked_to) for r in conn.execute(select(entity_links))}

@@ -109,7 +109,7 @@ def filter_clause(f: Filter, linked: bool = True) -> ColumnElement[bool]:
     """One filter as an indexable condition on ``documents``; negation keeps documents that lack the field.
 
     ``entity:`` follows corpus-level links (``store.links``) unless ``linked`` is false (a store from before
-    migration 0005, read without migrating it, has none)."""
+    migration 0007, read without migrating it, has none)."""
     value = f.value.strip()
     d = documents.c
     if f.name == "outlet":

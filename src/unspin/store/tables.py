@@ -91,7 +91,7 @@ mentions = Table(
 )
 
 #: One row per distinct PERSON or ORG canonical name in ``mentions``, and the corpus-level link of that name
-#: (migration 0005; the rule is ``store.namelink``, kept current by ``store.links``). The stored documents keep
+#: (migration 0007; the rule is ``store.namelink``, kept current by ``store.links``). The stored documents keep
 #: their own canonical names: a link is a record beside them, recomputed when the corpus changes.
 entity_links = Table(
     "entity_links",

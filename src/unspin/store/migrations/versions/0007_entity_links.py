@@ -7,16 +7,16 @@ ingest as the corpus changes (``unspin.store.links.refresh``). The names of
 the documents already stored are linked here, by the same code. Nothing is
 renamed.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
