@@ -429,6 +429,95 @@ def search(
                 out.print(f"[bold]{name}[/bold]: " + ", ".join(f"{v} ({n})" for v, n in values), highlight=False, markup=True)
 
 
+class SpanFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    query: Optional[str] = typer.Argument(
+        None, help="A search query selecting the documents (syntax as for search); all documents without one.",
+        show_default=False,
+    ),
+    layer: str = typer.Option(
+        ..., "--layer", "-l", help="The layer to export: entities, techniques, paragraph_techniques, attributions, "
+        "events, quantities, dates, modality or sentences.", show_default=False,
+    ),
+    format: Optional[SpanFormat] = typer.Option(
+        None, "--format", "-f", show_default="parquet when --out ends in .parquet, else csv", help="csv or parquet.",
+    ),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: standard output)."),
+    db: str = _DB_OPTION,
+) -> None:
+    """Export one row per span of a layer, for the documents a query selects, as CSV or Parquet.
+
+    Columns: document_id, url, outlet, published, language, layer, start,
+    end (character offsets in the document's text), text, label,
+    confidence, component and attrs (the span's attributes as a JSON
+    object). Documents come in the order search ranks them (by date
+    without words to rank); rows are streamed a chunk of documents at a
+    time, so any corpus can be exported. The counts go to standard error.
+
+    Exit status: 0 when written, 1 when the output cannot be written, 2 on a
+    usage error (bad query or layer) or when the store cannot be opened.
+
+    Examples:
+
+      unspin export 'technique:loaded after:2026-03-01' --layer techniques --out loaded.csv
+
+      unspin export --layer entities --out entities.parquet --db corpus.db
+    """
+    from unspin.store import spans
+    from unspin.store.db import is_store
+    from unspin.store.query import QueryError
+
+    try:
+        spans.check_layer(layer)
+    except spans.LayerError as exc:
+        err.print(f"unspin: error: --layer: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    kind = format or (SpanFormat.parquet if out is not None and out.suffix == ".parquet" else SpanFormat.csv)
+    if kind is SpanFormat.parquet:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            err.print("unspin: error: Parquet needs pyarrow: pip install pyarrow (or use --format csv)", markup=False)
+            raise typer.Exit(2) from None
+        if out is None and sys.stdout.isatty():
+            err.print("unspin: error: Parquet is binary: give --out FILE or redirect standard output", markup=False)
+            raise typer.Exit(2)
+    engine = _open_store(db, migrate=False)
+    if not is_store(engine):
+        err.print(f"unspin: error: {db}: no corpus here (create one with unspin ingest)", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    tally = spans.Tally()
+    try:
+        chunks = spans.span_chunks(engine, query.strip() if query else None, layer, tally)
+    except QueryError as exc:
+        err.print(f"unspin: error: bad query: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    body = spans.parquet_bytes(chunks) if kind is SpanFormat.parquet else spans.csv_bytes(chunks)
+    target = out if out is not None else "standard output"
+    try:
+        sink = open(out, "wb") if out is not None else sys.stdout.buffer
+    except OSError as exc:
+        err.print(f"unspin: error: {out}: cannot write ({exc.strerror or exc})", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    try:
+        for data in body:
+            sink.write(data)
+        sink.flush()
+    except OSError as exc:
+        err.print(f"unspin: error: {target}: cannot write ({exc.strerror or exc})", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        if out is not None:
+            sink.close()
+    err.print(f"unspin: exported {tally.rows} {layer} span(s) from {tally.documents} document(s) to {target} "
+              f"as {kind.value}", markup=False, soft_wrap=True)
+
+
 @app.command()
 def spark(
     inputs: List[str] = typer.Argument(

@@ -175,6 +175,9 @@ def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:
             number, err = item
             yield Failure.from_error(name, err, number)
             continue
+        if isinstance(item, jsonl.AnalysedLine):
+            yield _analysed_document(name, item)
+            continue
         source = Source(name, "jsonl", "utf-8", _sha256(item.body.encode("utf-8")), len(item.body), item.line)
         try:
             args = {"url": item.meta.get("url")} if item.kind == "html" else {}
@@ -185,6 +188,16 @@ def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:
         given = {k: v for k, v in item.meta.items()}
         meta = dataclasses.replace(doc.meta, **given, extra={**doc.meta.extra, **item.extra})
         yield finish(Document(doc.text, meta, doc.source, doc.furniture, doc.offsets, doc.layers))
+
+
+def _analysed_document(name: str, item: jsonl.AnalysedLine) -> Document | Failure:
+    """An ``unspin/1`` line as the Document it holds, its layers and source as they were written."""
+    try:
+        return Document.from_json(item.record)
+    except Exception as exc:  # a missing field, a span outside the text, a wrong type
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return Failure(name, E.BAD_JSONL.value, f"line {item.line} is not a valid unspin/1 Document ({detail})",
+                       item.line)
 
 
 def finish(doc: Document) -> Document:

@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from unspin import __version__
 from unspin.analyze.technique_definitions import DEFINITIONS, display_name
 from unspin.report.paragraphs import with_badges
-from unspin.store import read
+from unspin.store import read, spans
 from unspin.store.query import QueryError
 from unspin.store.search import search as run_search
 from unspin.summary import TECHNIQUE_FLOOR
@@ -96,6 +96,7 @@ def _environment() -> Environment:
         toggles=views.TOGGLES,
         definitions=DEFINITIONS,
         technique_floor=TECHNIQUE_FLOOR,
+        span_layers=spans.SPAN_LAYERS,
     )
     env.filters.update(pct=_pct, num=_num, snippet=views.snippet_markup, clip=views.clip)
     return env
@@ -422,6 +423,31 @@ def create_app(db_url: str) -> FastAPI:
     def api_export_parquet(q: str | None = export_q):
         """The CSV's columns as Parquet, one row group per chunk, streamed."""
         return _export(q, export.parquet, "application/vnd.apache.parquet", "unspin-export.parquet")
+
+    span_q = Query(None, description="Export the spans of the documents matching this query; without it, of all.")
+    span_layer = Query(..., description="The layer: " + ", ".join(spans.SPAN_LAYERS) + ".")
+
+    def _span_export(q: str | None, layer: str, body, media_type: str, suffix: str) -> StreamingResponse:
+        try:
+            chunks = spans.span_chunks(engine, q.strip() if q and q.strip() else None, layer)
+        except (QueryError, spans.LayerError) as exc:
+            raise HTTPException(status_code=400, detail=_one_line(exc)) from None
+        return StreamingResponse(
+            body(chunks),
+            media_type=media_type,
+            headers={"content-disposition": f'attachment; filename="unspin-{layer}.{suffix}"'},
+        )
+
+    @app.get("/api/export/spans.csv", tags=["export"], summary="Export one layer's spans as CSV")
+    def api_export_spans_csv(layer: str = span_layer, q: str | None = span_q):
+        """One row per span of `layer` in every matching document, streamed: document_id, url, outlet,
+        published, language, layer, start, end, text, label, confidence, component, attrs (JSON)."""
+        return _span_export(q, layer, spans.csv_bytes, "text/csv; charset=utf-8", "csv")
+
+    @app.get("/api/export/spans.parquet", tags=["export"], summary="Export one layer's spans as Parquet")
+    def api_export_spans_parquet(layer: str = span_layer, q: str | None = span_q):
+        """The span CSV's columns as Parquet, one row group per chunk of documents, streamed."""
+        return _span_export(q, layer, spans.parquet_bytes, "application/vnd.apache.parquet", "parquet")
 
     return app
 
