@@ -519,6 +519,79 @@ def export(
 
 
 @app.command()
+def delete(
+    ids: Optional[List[str]] = typer.Option(None, "--id", help="A document id (as search --json and the API give it); repeatable."),
+    query: Optional[str] = typer.Option(None, "--query", "-q", help="Every document this search query matches."),
+    sources: Optional[List[str]] = typer.Option(
+        None, "--source", help="Documents read from this input: its path as given to ingest, a folder, or a glob; "
+        "repeatable.",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be deleted and change nothing."),
+    db: str = _DB_OPTION,
+) -> None:
+    """Delete documents from the corpus, leaving every derived table as if they had never been stored.
+
+    The documents named by --id, matched by --query (the search syntax) or
+    read from a --source are deleted together, in one transaction: their
+    entity and technique counts, signatures and near-duplicate bands go
+    with them, the documents stored after them are grouped again into
+    near-duplicates and stories as ingest would group them without the
+    deleted ones, emptied stories and outlets go, and the full-text index
+    follows. The ids deleted (or, with --dry-run, that would be) are
+    printed one per line; the count goes to standard error.
+
+    Exit status: 0 when done, 1 when an --id or --source matched nothing
+    (the rest is still deleted), 2 on a usage error, a bad query or a store
+    that cannot be opened.
+
+    Examples:
+
+      unspin delete --query 'outlet:spam.example' --dry-run
+
+      unspin delete --id 3f2a9c0d1e4b5a6978c0d1e2 --source 'crawl/junk/*' --db corpus.db
+    """
+    from unspin.store.corpus import counts
+    from unspin.store.db import is_store
+    from unspin.store.delete import delete_documents, select_documents
+    from unspin.store.query import QueryError
+
+    if not ids and not query and not sources:
+        err.print("unspin: error: say what to delete: --id, --query or --source", markup=False)
+        raise typer.Exit(2)
+    engine = _open_store(db, migrate=False)
+    if not is_store(engine):
+        err.print(f"unspin: error: {db}: no corpus here (create one with unspin ingest)", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    try:
+        with engine.connect() as conn:
+            chosen = select_documents(conn, ids or (), query, sources or ())
+    except QueryError as exc:
+        err.print(f"unspin: error: bad query: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    for doc_id in chosen.unknown_ids:
+        err.print(f"unspin: error: {doc_id}: no such document in the corpus", markup=False, soft_wrap=True)
+    for pattern in chosen.unmatched_sources:
+        err.print(f"unspin: error: {pattern}: no stored document was read from it", markup=False, soft_wrap=True)
+    if dry_run:
+        for doc_id in chosen.ids:
+            sys.stdout.write(doc_id + "\n")
+        err.print(f"unspin: would delete {len(chosen.ids)} document(s) (dry run: nothing changed)", markup=False)
+    else:
+        result = delete_documents(engine, chosen.pks)
+        for doc_id in chosen.ids:
+            sys.stdout.write(doc_id + "\n")
+        total = counts(engine)
+        err.print(
+            f"unspin: deleted {result.documents} document(s); {result.regrouped} stored after them were grouped "
+            f"again ({result.regrouped_changed} changed near-duplicate group or story); the store holds "
+            f"{total['documents']} documents from {total['outlets']} outlets in {total['stories']} stories",
+            markup=False, soft_wrap=True,
+        )
+    if chosen.unknown_ids or chosen.unmatched_sources:
+        raise typer.Exit(1)
+
+
+@app.command()
 def spark(
     inputs: List[str] = typer.Argument(
         ..., help="WARC/WARC.gz, JSON Lines or page files, folders, https:// or s3:// URLs, or manifests "

@@ -79,13 +79,18 @@ def _ensure_outlet(conn: Connection, domain: str, name: str) -> None:
         conn.execute(outlets.insert().values(domain=domain, name=name))
 
 
-def find_duplicate(conn: Connection, shingles, keys: list[tuple[int, int]]) -> int | None:
-    """The group representative of the most similar stored document at or above the threshold."""
+def find_duplicate(conn: Connection, shingles, keys: list[tuple[int, int]], before: int | None = None) -> int | None:
+    """The group representative of the most similar stored document at or above the threshold.
+
+    ``before``: only documents stored before that key count, as when it was
+    first stored (``store.delete`` regroups the documents after a deletion).
+    """
     hits: set[int] = set()
     for band, key in keys:
-        hits.update(r.document for r in conn.execute(
-            select(lsh_bands.c.document).where(lsh_bands.c.band == band, lsh_bands.c.key == key)
-        ))
+        query = select(lsh_bands.c.document).where(lsh_bands.c.band == band, lsh_bands.c.key == key)
+        if before is not None:
+            query = query.where(lsh_bands.c.document < before)
+        hits.update(r.document for r in conn.execute(query))
     best: tuple[float, int] | None = None
     if not hits:
         return None
@@ -148,7 +153,7 @@ def _write_document(conn: Connection, doc: Document, now: datetime.datetime) -> 
         names = frozenset(name for name, _ in entity_rows)
         found = stories.candidates(conn, pk, names, published)
         story = stories.best_story(found, names, vocabulary)
-    label = (doc.meta.title or doc.text[:80]).strip() or doc.id
+    label = stories.label_for(doc.meta.title, doc.text, doc.id)
     story = stories.join_story(conn, story, label, published)
     conn.execute(update(documents).where(documents.c.pk == pk).values(story=story))
     return Stored(doc.id, pk, duplicate_of, story)

@@ -57,7 +57,9 @@ def candidates(conn: Connection, pk: int, entities: frozenset[str], published: d
     query = (
         select(mentions.c.document, shared)
         .join(documents, documents.c.pk == mentions.c.document)
-        .where(mentions.c.canonical.in_(sorted(entities)), mentions.c.document != pk, documents.c.duplicate_of.is_(None))
+        # earlier documents only: at ingest ``pk`` is the newest; when ``store.delete`` regroups the
+        # documents after a deletion, each sees only what was stored before it, as on its first ingest
+        .where(mentions.c.canonical.in_(sorted(entities)), mentions.c.document < pk, documents.c.duplicate_of.is_(None))
         .group_by(mentions.c.document)
         .order_by(shared.desc(), mentions.c.document.desc())
         .limit(CANDIDATES)
@@ -89,6 +91,11 @@ def best_story(found: list[Candidate], entities: frozenset[str], vocabulary: np.
         if score >= STORY_THRESHOLD and (best is None or score > best[0]):
             best = (score, c.story)
     return best[1] if best else None
+
+
+def label_for(title: str | None, text: str, doc_id: str) -> str:
+    """A new story's label: the title of the document that starts it, else its opening words."""
+    return (title or text[:80]).strip() or doc_id
 
 
 def join_story(conn: Connection, story: int | None, label: str, published: datetime.date | None) -> int:
