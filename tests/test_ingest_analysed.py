@@ -70,3 +70,27 @@ def test_analyze_jsonl_output_loads_beside_pages_that_are_analysed(tmp_path, cli
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         order = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY pk")]
     assert order[0] == written.id  # stored in the order of the inputs
+
+
+def test_exclude_keeps_matching_paths_out(tmp_path, cli):
+    docs = corpus()
+    pages = tmp_path / "pages"
+    (pages / "junk").mkdir(parents=True)
+    (pages / "2019").mkdir()
+    files = {
+        pages / "keep.jsonl": docs[0],
+        pages / "junk" / "a.jsonl": docs[1],  # under a folder named junk
+        pages / "draft.tmp": docs[2],  # by file name
+        pages / "2019" / "old.jsonl": docs[3],  # by folder path
+        pages / "2019.jsonl": docs[4],  # like the folder, but not in it: kept
+    }
+    for path, doc in files.items():
+        path.write_text(doc.dumps() + "\n", encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    done = cli("ingest", "--no-progress", "--db", db, str(pages), "--exclude", "junk", "--exclude", "*.tmp",
+               "--exclude", f"{pages}/2019/*")
+    assert done.returncode == 0, done.stderr.decode()
+    assert set(stored(db)) == {docs[0].id, docs[4].id}
+    direct = cli("ingest", "--no-progress", "--db", db, str(pages / "draft.tmp"), "--exclude", "*.tmp")
+    assert direct.returncode == 0 and "stored 0 new document(s)" in direct.stderr.decode()
+    assert set(stored(db)) == {docs[0].id, docs[4].id}

@@ -253,6 +253,10 @@ def ingest(
     progress: Optional[bool] = typer.Option(
         None, "--progress/--no-progress", help="Progress bar on standard error (default: when it is a terminal)."
     ),
+    exclude: Optional[List[str]] = typer.Option(
+        None, "--exclude", metavar="GLOB", help="Leave out paths this glob matches (the path, its file name or one "
+        "of its folders); repeatable.",
+    ),
 ) -> None:
     """Read and analyse articles as analyze does, and store them in the corpus.
 
@@ -302,7 +306,8 @@ def ingest(
             report.add(run_ingest(engine, read_output(folder), published, batch, advance, analysed=True))
         rest = [p for p in paths if p not in ready]
         if rest:
-            report.add(run_ingest(engine, read_inputs(rest, fmt), published, batch, advance, _jobs(jobs)))
+            report.add(run_ingest(engine, read_inputs(rest, fmt, exclude or ()), published, batch, advance,
+                                  _jobs(jobs)))
     for f in report.failures:
         err.print(f"unspin: error: {f.line()}", markup=False, soft_wrap=True)
     total = counts(engine)

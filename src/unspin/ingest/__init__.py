@@ -13,7 +13,7 @@ import io
 import shutil
 import tempfile
 import zlib
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from unspin.document import Document, Source
 from unspin.errors import E, Failure, InputError
@@ -28,8 +28,11 @@ __all__ = ["FORMATS", "read_inputs", "read_bytes", "finish"]
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def read_inputs(args: Iterable[str], format: str | None = None) -> Iterator[Document | Failure]:
-    for ref in expand(args):
+def read_inputs(
+    args: Iterable[str], format: str | None = None, exclude: Sequence[str] = ()
+) -> Iterator[Document | Failure]:
+    """Every Document (or Failure) of the inputs, in order; ``exclude`` globs keep paths out (``sources.excluded``)."""
+    for ref in expand(args, exclude):
         if isinstance(ref, Failure):
             yield ref
             continue
