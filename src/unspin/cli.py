@@ -364,6 +364,11 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
 
 
+class SortOrder(str, Enum):
+    rank = "rank"
+    date = "date"
+
+
 @app.command()
 def search(
     query: str = typer.Argument(..., help="The query (quote it for the shell). Syntax below.", show_default=False),
@@ -372,8 +377,12 @@ def search(
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many results first (paging)."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per result (JSON Lines), for piping."),
     facets: bool = typer.Option(False, "--facets", help="Also count matches by outlet, entity, technique, month."),
+    sort: SortOrder = typer.Option(
+        SortOrder.rank, "--sort", help="rank (the best match first; by date when the query has no words) or date "
+        "(newest first, undated last).",
+    ),
 ) -> None:
-    """Full-text search of the corpus, ranked (bm25 on SQLite, ts_rank_cd on PostgreSQL).
+    """Full-text search of the corpus, ranked (bm25 on SQLite, ts_rank_cd on PostgreSQL) or by date.
 
     Syntax: words (stemmed, any case), "exact phrases", word* for a prefix,
     AND / OR / NOT in capitals with parentheses (a space means AND), -word
@@ -400,7 +409,7 @@ def search(
         raise typer.Exit(2)
     try:
         with engine.connect() as conn:
-            results = run_search(conn, query, limit=limit, offset=offset, facets=facets)
+            results = run_search(conn, query, limit=limit, offset=offset, facets=facets, sort=sort.value)
     except QueryError as exc:
         err.print(f"unspin: error: bad query: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None

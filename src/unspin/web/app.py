@@ -17,6 +17,7 @@ plain page generated from the OpenAPI schema, which is served at
 from __future__ import annotations
 
 import math
+from typing import Literal
 from contextlib import asynccontextmanager
 from importlib import resources
 from urllib.parse import quote
@@ -175,15 +176,16 @@ def create_app(db_url: str) -> FastAPI:
         request: Request,
         q: str = "",
         page_number: int = Query(1, alias="page", ge=1),
+        sort: Literal["rank", "date"] = "rank",
         c: Connection = Depends(conn),
     ):
         q = q.strip()
-        context: dict = {"q": q, "nav": "search"}
+        context: dict = {"q": q, "nav": "search", "sort": sort}
         if not q:
             context.update(totals=queries.totals(c), latest=queries.latest(c))
             return page(request, "search.html", context)
         try:
-            results = run_search(c, q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, facets=True)
+            results = run_search(c, q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, facets=True, sort=sort)
         except QueryError as exc:
             context["error"] = _one_line(exc)
             return page(request, "search.html", context, 400)
@@ -309,11 +311,12 @@ def create_app(db_url: str) -> FastAPI:
         limit: int = Query(PAGE_SIZE, ge=1, le=MAX_LIMIT),
         offset: int = Query(0, ge=0),
         facets: bool = True,
+        sort: Literal["rank", "date"] = Query("rank", description="rank (best match first) or date (newest first)."),
         c: Connection = Depends(conn),
     ):
-        """Ranked documents matching `q`, with snippets (matched ranges in `marks`) and facets."""
+        """Documents matching `q` by rank or date, with snippets (matched ranges in `marks`) and facets."""
         try:
-            results = run_search(c, q, limit=limit, offset=offset, facets=facets)
+            results = run_search(c, q, limit=limit, offset=offset, facets=facets, sort=sort)
         except QueryError as exc:
             raise HTTPException(status_code=400, detail=_one_line(exc)) from None
         hits = []
