@@ -178,8 +178,11 @@ def test_rows_stream_a_chunk_of_documents_at_a_time(db, monkeypatch):
     try:
         tally = spans.Tally()
         chunks = spans.span_chunks(engine, None, "entities", tally)
-        first = next(chunks)
-        assert tally.documents == 2 and tally.rows == len(first)  # nothing read past the first chunk
+        try:
+            first = next(chunks)
+            assert tally.documents == 2 and tally.rows == len(first)  # nothing read past the first chunk
+        finally:
+            chunks.close()  # the stream's connection goes back now, not when the collector finds it
         data = b"".join(spans.parquet_bytes(spans.span_chunks(engine, None, "entities")))
     finally:
         engine.dispose()

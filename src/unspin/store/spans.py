@@ -92,11 +92,14 @@ def span_chunks(engine: Engine, query: str | None, layer: str, tally: Tally | No
     chunks = stream.chunks(engine, query, _read, CHUNK)
 
     def rows() -> Iterator[list[dict]]:
-        for chunk in chunks:
-            out = [r for row in chunk for r in doc_rows(row, layer)]
-            tally.documents += len(chunk)
-            tally.rows += len(out)
-            yield out
+        try:
+            for chunk in chunks:
+                out = [r for row in chunk for r in doc_rows(row, layer)]
+                tally.documents += len(chunk)
+                tally.rows += len(out)
+                yield out
+        finally:  # a stream closed early (a client gone) hands its connection back at once
+            chunks.close()
 
     return rows()
 
