@@ -38,7 +38,7 @@ def test_every_techniques_option_is_documented(cli):
 
 
 def test_every_corpus_option_is_documented(cli):
-    for command in ("ingest", "search", "serve", "spark", "regroup"):
+    for command in ("ingest", "search", "serve", "spark", "regroup", "export", "delete"):
         assert f"unspin {command} " in README
         missing = [o for o in options(cli, command) if o not in README]
         assert not missing, f"undocumented in README: {missing}"

@@ -242,3 +242,26 @@ def test_spark_output_is_linked_as_it_is_loaded(tmp_path):
     db = str(tmp_path / "corpus.db")
     ingest(db, [str(out)])
     assert set(search(db, 'entity:"Donald Trump"')) == {"Harbour talks end", "Donald Trump visits the harbour"}
+
+
+def test_delete_brings_the_links_back_to_what_the_remaining_corpus_makes(db_url, tmp_path):
+    paths = write(tmp_path / "first", {k: TEXTS[k] for k in ("full.txt", "short.txt")})
+    later = write(tmp_path / "later", LATER)
+    ingest(db_url, paths + later)
+    assert set(search(db_url, 'entity:"Donald Trump"')) == {"Donald Trump visits the harbour"}  # Trump: ambiguous
+
+    done = run_cli("delete", "--source", later[0], "--db", db_url)
+    assert done.returncode == 0, done.stderr.decode()
+    found = search(db_url, 'entity:"Donald Trump"')
+    assert set(found) == {"Donald Trump visits the harbour", "Harbour talks end"}  # the rival is gone: linked again
+
+    done = run_cli("delete", "--source", paths[0], "--db", db_url)
+    assert done.returncode == 0, done.stderr.decode()
+    assert search(db_url, 'entity:"Donald Trump"') == {}  # the long form is gone: no link is left to follow
+    engine = connect(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = {(r.canonical, r.linked_to) for r in conn.execute(select(entity_links))}
+    finally:
+        engine.dispose()
+    assert ("Trump", None) in rows and not any(c == "Donald Trump" for c, _ in rows)

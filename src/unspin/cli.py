@@ -278,6 +278,25 @@ def _open_store(db: str, migrate: bool = True):
         raise typer.Exit(2) from None
 
 
+def _existing_store(db: str, writes: bool):
+    """A store that must already be there (``no such store`` otherwise, never created); one that will
+    be written to is first brought to the newest schema, as ingest would."""
+    from unspin.store.db import display_url, driver_error, is_store, normalise_url, not_a_store, upgrade
+
+    engine = _open_store(db, migrate=False)
+    if not is_store(engine):
+        err.print(f"unspin: error: {not_a_store(display_url(normalise_url(db)))}", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if writes:
+        try:
+            upgrade(engine)
+        except Exception as exc:  # a driver's failure, as one line naming the store
+            err.print(f"unspin: error: {driver_error(display_url(normalise_url(db)), exc)}", markup=False,
+                      soft_wrap=True)
+            raise typer.Exit(2) from None
+    return engine
+
+
 @app.command()
 def ingest(
     paths: List[str] = typer.Argument(
@@ -295,6 +314,10 @@ def ingest(
     jobs: Optional[int] = _JOBS_OPTION,
     progress: Optional[bool] = typer.Option(
         None, "--progress/--no-progress", help="Progress bar on standard error (default: when it is a terminal)."
+    ),
+    exclude: Optional[List[str]] = typer.Option(
+        None, "--exclude", metavar="GLOB", help="Leave out paths this glob matches (the path, its file name or one "
+        "of its folders); repeatable.",
     ),
 ) -> None:
     """Read and analyse articles as analyze does, and store them in the corpus.
@@ -344,7 +367,7 @@ def ingest(
     engine = _open_store(db)
     with progress_display(err, progress) as bar:
         # inputs (a Spark output folder counts as one), as the reader reaches them
-        task = bar.add_task("ingesting", total=len(ready) + count_inputs(rest) if bar_wanted(progress) else None)
+        task = bar.add_task("ingesting", total=len(ready) + count_inputs(rest, exclude or ()) if bar_wanted(progress) else None)
 
         def advance(state: str) -> None:
             seen[state] += 1
@@ -361,7 +384,7 @@ def ingest(
             report.add(loaded)
             bar.advance(task)
         if rest:
-            items = tracked(read_inputs(rest, fmt), lambda: bar.advance(task))
+            items = tracked(read_inputs(rest, fmt, exclude or ()), lambda: bar.advance(task))
             report.add(run_ingest(engine, items, published, batch, advance, _jobs(jobs)))
     for f in report.failures:
         err.print(f"unspin: error: {f.line()}", markup=False, soft_wrap=True)
@@ -461,6 +484,11 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
 
 
+class SortOrder(str, Enum):
+    rank = "rank"
+    date = "date"
+
+
 @app.command()
 def search(
     query: str = typer.Argument(..., help="The query (quote it for the shell). Syntax below.", show_default=False),
@@ -469,8 +497,12 @@ def search(
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many results first (paging)."),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per result (JSON Lines), for piping."),
     facets: bool = typer.Option(False, "--facets", help="Also count matches by outlet, entity, technique, month."),
+    sort: SortOrder = typer.Option(
+        SortOrder.rank, "--sort", help="rank (the best match first; by date when the query has no words) or date "
+        "(newest first, undated last).",
+    ),
 ) -> None:
-    """Full-text search of the corpus, ranked (bm25 on SQLite, ts_rank_cd on PostgreSQL).
+    """Full-text search of the corpus, ranked (bm25 on SQLite, ts_rank_cd on PostgreSQL) or by date.
 
     Syntax: words (stemmed, any case), "exact phrases", word* for a prefix,
     AND / OR / NOT in capitals with parentheses (a space means AND; a
@@ -502,7 +534,7 @@ def search(
         raise typer.Exit(2)
     try:
         with engine.connect() as conn:
-            results = run_search(conn, query, limit=limit, offset=offset, facets=facets)
+            results = run_search(conn, query, limit=limit, offset=offset, facets=facets, sort=sort.value)
     except QueryError as exc:
         err.print(f"unspin: error: bad query: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
@@ -545,6 +577,160 @@ def _search_heading(total: int, offset: int, shown: int) -> str:
     if total:
         return f"{total} document(s) match; none shown: --offset {offset} is past the last of them"
     return "no document matches"
+
+
+class SpanFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    query: Optional[str] = typer.Argument(
+        None, help="A search query selecting the documents (syntax as for search); all documents without one.",
+        show_default=False,
+    ),
+    layer: str = typer.Option(
+        ..., "--layer", "-l", help="The layer to export: entities, techniques, paragraph_techniques, attributions, "
+        "events, quantities, dates, modality or sentences.", show_default=False,
+    ),
+    format: Optional[SpanFormat] = typer.Option(
+        None, "--format", "-f", show_default="parquet when --out ends in .parquet, else csv", help="csv or parquet.",
+    ),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: standard output)."),
+    db: str = _DB_OPTION,
+) -> None:
+    """Export one row per span of a layer, for the documents a query selects, as CSV or Parquet.
+
+    Columns: document_id, url, outlet, published, language, layer, start,
+    end (character offsets in the document's text), text, label,
+    confidence, component and attrs (the span's attributes as a JSON
+    object). Documents come in the order search ranks them (by date
+    without words to rank); rows are streamed a chunk of documents at a
+    time, so any corpus can be exported. The counts go to standard error.
+
+    Exit status: 0 when written, 1 when the output cannot be written, 2 on a
+    usage error (bad query or layer) or when the store cannot be opened.
+
+    Examples:
+
+      unspin export 'technique:loaded after:2026-03-01' --layer techniques --out loaded.csv
+
+      unspin export --layer entities --out entities.parquet --db corpus.db
+    """
+    from unspin.store import spans
+    from unspin.store.query import QueryError
+
+    try:
+        spans.check_layer(layer)
+    except spans.LayerError as exc:
+        err.print(f"unspin: error: --layer: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    kind = format or (SpanFormat.parquet if out is not None and out.suffix == ".parquet" else SpanFormat.csv)
+    if kind is SpanFormat.parquet:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            err.print("unspin: error: Parquet needs pyarrow: pip install pyarrow (or use --format csv)", markup=False)
+            raise typer.Exit(2) from None
+        if out is None and sys.stdout.isatty():
+            err.print("unspin: error: Parquet is binary: give --out FILE or redirect standard output", markup=False)
+            raise typer.Exit(2)
+    engine = _existing_store(db, writes=False)
+    tally = spans.Tally()
+    try:
+        chunks = spans.span_chunks(engine, query.strip() if query else None, layer, tally)
+    except QueryError as exc:
+        err.print(f"unspin: error: bad query: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    body = spans.parquet_bytes(chunks) if kind is SpanFormat.parquet else spans.csv_bytes(chunks)
+    target = out if out is not None else "standard output"
+    try:
+        sink = open(out, "wb") if out is not None else sys.stdout.buffer
+    except OSError as exc:
+        err.print(f"unspin: error: {out}: cannot write ({exc.strerror or exc})", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    try:
+        for data in body:
+            sink.write(data)
+        sink.flush()
+    except OSError as exc:
+        err.print(f"unspin: error: {target}: cannot write ({exc.strerror or exc})", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        if out is not None:
+            sink.close()
+    err.print(f"unspin: exported {tally.rows} {layer} span(s) from {tally.documents} document(s) to {target} "
+              f"as {kind.value}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def delete(
+    ids: Optional[List[str]] = typer.Option(None, "--id", help="A document id (as search --json and the API give it); repeatable."),
+    query: Optional[str] = typer.Option(None, "--query", "-q", help="Every document this search query matches."),
+    sources: Optional[List[str]] = typer.Option(
+        None, "--source", help="Documents read from this input: its path as given to ingest, a folder, or a glob; "
+        "repeatable.",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be deleted and change nothing."),
+    db: str = _DB_OPTION,
+) -> None:
+    """Delete documents from the corpus, leaving every derived table as if they had never been stored.
+
+    The documents named by --id, matched by --query (the search syntax) or
+    read from a --source are deleted together, in one transaction: their
+    entity and technique counts, signatures and near-duplicate bands go
+    with them, the documents stored after them are grouped again into
+    near-duplicates and stories as ingest would group them without the
+    deleted ones, emptied stories and outlets go, and the full-text index
+    follows. The ids deleted (or, with --dry-run, that would be) are
+    printed one per line; the count goes to standard error.
+
+    Exit status: 0 when done, 1 when an --id or --source matched nothing
+    (the rest is still deleted), 2 on a usage error, a bad query or a store
+    that cannot be opened.
+
+    Examples:
+
+      unspin delete --query 'outlet:spam.example' --dry-run
+
+      unspin delete --id 3f2a9c0d1e4b5a6978c0d1e2 --source 'crawl/junk/*' --db corpus.db
+    """
+    from unspin.store.corpus import counts
+    from unspin.store.delete import delete_documents, select_documents
+    from unspin.store.query import QueryError
+
+    if not ids and not query and not sources:
+        err.print("unspin: error: say what to delete: --id, --query or --source", markup=False)
+        raise typer.Exit(2)
+    engine = _existing_store(db, writes=True)
+    try:
+        with engine.connect() as conn:
+            chosen = select_documents(conn, ids or (), query, sources or ())
+    except QueryError as exc:
+        err.print(f"unspin: error: bad query: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    for doc_id in chosen.unknown_ids:
+        err.print(f"unspin: error: {doc_id}: no such document in the corpus", markup=False, soft_wrap=True)
+    for pattern in chosen.unmatched_sources:
+        err.print(f"unspin: error: {pattern}: no stored document was read from it", markup=False, soft_wrap=True)
+    if dry_run:
+        for doc_id in chosen.ids:
+            sys.stdout.write(doc_id + "\n")
+        err.print(f"unspin: would delete {len(chosen.ids)} document(s) (dry run: nothing changed)", markup=False)
+    else:
+        result = delete_documents(engine, chosen.pks)
+        for doc_id in chosen.ids:
+            sys.stdout.write(doc_id + "\n")
+        total = counts(engine)
+        err.print(
+            f"unspin: deleted {result.documents} document(s); {result.regrouped} stored after them were grouped "
+            f"again ({result.regrouped_changed} changed near-duplicate group or story); the store holds "
+            f"{total['documents']} documents from {total['outlets']} outlets in {total['stories']} stories",
+            markup=False, soft_wrap=True,
+        )
+    if chosen.unknown_ids or chosen.unmatched_sources:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -15,7 +15,7 @@ log file, a pipe) a bar would write control codes and a stray newline, so
 from __future__ import annotations
 
 import time
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,11 +26,12 @@ from unspin.errors import Failure
 PLAIN_EVERY = 10.0
 
 
-def count_inputs(paths: Iterable[str]) -> int:
-    """How many inputs the arguments name (each file of a folder or glob, ``-``, each argument that fails)."""
+def count_inputs(paths: Iterable[str], exclude: Sequence[str] = ()) -> int:
+    """How many inputs the arguments name (each file of a folder or glob, ``-``, each argument that fails),
+    leaving out what ``exclude`` keeps out, as the reader does."""
     from unspin.ingest.sources import expand
 
-    return sum(1 for _ in expand(paths))
+    return sum(1 for _ in expand(paths, exclude))
 
 
 def input_name(item: Document | Failure) -> str:

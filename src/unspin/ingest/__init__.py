@@ -13,7 +13,7 @@ import io
 import shutil
 import tempfile
 import zlib
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from unspin.document import Document, Source
 from unspin.errors import E, Failure, InputError
@@ -28,8 +28,11 @@ __all__ = ["FORMATS", "read_inputs", "read_bytes", "finish"]
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def read_inputs(args: Iterable[str], format: str | None = None) -> Iterator[Document | Failure]:
-    for ref in expand(args):
+def read_inputs(
+    args: Iterable[str], format: str | None = None, exclude: Sequence[str] = ()
+) -> Iterator[Document | Failure]:
+    """Every Document (or Failure) of the inputs, in order; ``exclude`` globs keep paths out (``sources.excluded``)."""
+    for ref in expand(args, exclude):
         if isinstance(ref, Failure):
             yield ref
             continue
@@ -177,6 +180,9 @@ def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:
             number, err = item
             yield Failure.from_error(name, err, number)
             continue
+        if isinstance(item, jsonl.AnalysedLine):
+            yield _analysed_document(name, item)
+            continue
         source = Source(name, "jsonl", "utf-8", _sha256(item.body.encode("utf-8")), len(item.body), item.line)
         try:
             args = {"url": item.meta.get("url")} if item.kind == "html" else {}
@@ -187,6 +193,16 @@ def _read_jsonl(name: str, data: bytes) -> Iterator[Document | Failure]:
         given = {k: v for k, v in item.meta.items()}
         meta = dataclasses.replace(doc.meta, **given, extra={**doc.meta.extra, **item.extra})
         yield finish(Document(doc.text, meta, doc.source, doc.furniture, doc.offsets, doc.layers))
+
+
+def _analysed_document(name: str, item: jsonl.AnalysedLine) -> Document | Failure:
+    """An ``unspin/1`` line as the Document it holds, its layers and source as they were written."""
+    try:
+        return Document.from_json(item.record)
+    except Exception as exc:  # a missing field, a span outside the text, a wrong type
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return Failure(name, E.BAD_JSONL.value, f"line {item.line} is not a valid unspin/1 Document ({detail})",
+                       item.line)
 
 
 def finish(doc: Document, repairs: Iterable[str] = ()) -> Document:

@@ -1,4 +1,10 @@
-"""JSON Lines: one article per line, as ``text`` or ``html`` plus metadata fields."""
+"""JSON Lines: one article per line, as ``text`` or ``html`` plus metadata fields, or an analysed Document.
+
+A line whose ``schema`` is ``unspin/1`` is a Document as ``unspin analyze
+--format jsonl`` writes it (text, metadata, source, layers): it is handed
+on whole (``AnalysedLine``), not read again as a new article, so that
+ingest can store it as it is.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterator
 
+from unspin.document import SCHEMA
 from unspin.errors import E, InputError
 
 #: Field names accepted for each metadata slot, first match wins.
@@ -29,7 +36,15 @@ class JsonArticle:
     extra: dict
 
 
-def articles(raw: str) -> Iterator[JsonArticle | tuple[int, InputError]]:
+@dataclass(frozen=True)
+class AnalysedLine:
+    """A line holding a whole ``unspin/1`` Document (still to be checked by ``Document.from_json``)."""
+
+    line: int
+    record: dict
+
+
+def articles(raw: str) -> Iterator[JsonArticle | AnalysedLine | tuple[int, InputError]]:
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
             continue
@@ -40,6 +55,9 @@ def articles(raw: str) -> Iterator[JsonArticle | tuple[int, InputError]]:
             continue
         if not isinstance(record, dict):
             yield number, InputError(E.BAD_JSONL, f"line {number} is not a JSON object")
+            continue
+        if record.get("schema") == SCHEMA:
+            yield AnalysedLine(number, record)
             continue
         html, text = record.get("html"), record.get("text")
         if isinstance(html, str) and html.strip():

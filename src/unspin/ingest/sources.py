@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from unspin.errors import E, Failure
 
@@ -31,8 +32,24 @@ def _walk(directory: Path) -> Iterator[Path]:
                 yield Path(root) / name
 
 
-def expand(args: Iterable[str]) -> Iterator[InputRef | Failure]:
-    """Each argument in order; a directory is read recursively, a glob is expanded."""
+def excluded(path: Path, patterns: Sequence[str]) -> bool:
+    """True when a glob matches the path as named, its file name, or one of its folders (by path or name).
+
+    ``*.tmp`` keeps out temporary files anywhere, ``drafts`` every file
+    under a folder of that name, ``crawl/2019/*`` one folder's files.
+    """
+    if not patterns:
+        return False
+    names = {str(path), path.name}
+    for folder in path.parents:
+        if str(folder) not in (".", "/", ""):
+            names.update((str(folder), folder.name))
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns for name in names)
+
+
+def expand(args: Iterable[str], exclude: Sequence[str] = ()) -> Iterator[InputRef | Failure]:
+    """Each argument in order; a directory is read recursively, a glob is expanded; paths
+    that an ``exclude`` glob matches (see ``excluded``) are left out."""
     seen: set[str] = set()
     for arg in args:
         if arg == STDIN:
@@ -53,6 +70,8 @@ def expand(args: Iterable[str]) -> Iterator[InputRef | Failure]:
             yield Failure(arg, E.NOT_FOUND.value, "no such file or directory")
             continue
         for p in candidates:
+            if excluded(p, exclude):
+                continue
             key = str(p.resolve())
             if key not in seen:
                 seen.add(key)

@@ -87,13 +87,18 @@ def _ensure_outlet(conn: Connection, domain: str, name: str) -> None:
         conn.execute(outlets.insert().values(domain=domain, name=name))
 
 
-def find_duplicate(conn: Connection, shingles, keys: list[tuple[int, int]]) -> int | None:
-    """The group representative of the most similar stored document at or above the threshold."""
+def find_duplicate(conn: Connection, shingles, keys: list[tuple[int, int]], before: int | None = None) -> int | None:
+    """The group representative of the most similar stored document at or above the threshold.
+
+    ``before``: only documents stored before that key count, as when it was
+    first stored (``store.delete`` regroups the documents after a deletion).
+    """
     hits: set[int] = set()
     for band, key in keys:
-        hits.update(r.document for r in conn.execute(
-            select(lsh_bands.c.document).where(lsh_bands.c.band == band, lsh_bands.c.key == key)
-        ))
+        query = select(lsh_bands.c.document).where(lsh_bands.c.band == band, lsh_bands.c.key == key)
+        if before is not None:
+            query = query.where(lsh_bands.c.document < before)
+        hits.update(r.document for r in conn.execute(query))
     best: tuple[float, int] | None = None
     if not hits:
         return None

@@ -51,6 +51,56 @@ def assume_published(doc: Document, published: str | None) -> Document:
     return doc
 
 
+def is_analysed(item: Document | Failure) -> bool:
+    """A Document that arrives with layers was analysed already (an ``unspin/1`` line of
+    ``unspin analyze --format jsonl``): the readers never make layers, the pipeline always does."""
+    return isinstance(item, Document) and bool(item.layers)
+
+
+class _Peekable:
+    def __init__(self, items: Iterable):
+        self._items = iter(items)
+        self._head: list = []
+
+    def peek(self):
+        if not self._head:
+            self._head.append(next(self._items))  # StopIteration ends the caller
+        return self._head[0]
+
+    def next(self):
+        return self._head.pop() if self._head else next(self._items)
+
+
+def _analyse_new(items: Iterable[Document | Failure], jobs: int) -> Iterator[Document | Failure]:
+    """Items in their order: analysed Documents as they are, the others through the pipeline.
+
+    Runs of items to analyse go to ``analyse`` together, so its worker
+    processes start once per run, not once per document.
+    """
+    from unspin.analyze.parallel import analyse
+
+    stream = _Peekable(items)
+
+    def run() -> Iterator[Document | Failure]:
+        while True:
+            try:
+                if is_analysed(stream.peek()):
+                    return
+            except StopIteration:
+                return
+            yield stream.next()
+
+    while True:
+        try:
+            head = stream.peek()
+        except StopIteration:
+            return
+        if is_analysed(head):
+            yield stream.next()
+        else:
+            yield from analyse(run(), jobs)
+
+
 def ingest(
     engine: Engine,
     items: Iterable[Document | Failure],
@@ -65,11 +115,11 @@ def ingest(
     With ``jobs`` > 1 the analysis runs in that many worker processes; what
     is stored, and in which order, is the same as with one. ``analysed``
     says the Documents come analysed already (from ``unspin spark`` output)
-    and are stored as they are; the failures that output recorded and the
-    store holds already are counted in ``known_failures``, not as new ones,
-    so that loading the same output twice changes nothing and says so.
+    and are stored as they are; so are Documents that arrive with layers
+    (``is_analysed``) in any stream. The failures that output recorded and
+    the store holds already are counted in ``known_failures``, not as new
+    ones, so that loading the same output twice changes nothing and says so.
     """
-    from unspin.analyze.parallel import analyse
 
     report = IngestReport()
     started = time.monotonic()
@@ -105,7 +155,7 @@ def ingest(
                 queued.add(item.id)
                 yield assume_published(item, published)
 
-    for item in new_only(items) if analysed else analyse(new_only(items), jobs):
+    for item in new_only(items) if analysed else _analyse_new(new_only(items), jobs):
         if isinstance(item, Failure):
             failed.append(item)
             advance("failed")

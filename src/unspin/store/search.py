@@ -174,8 +174,21 @@ def _matching(conn: Connection, query_text, filters) -> tuple[Select, ColumnElem
     return selection, rank, match
 
 
-def search(conn: Connection, query: str, limit: int = 20, offset: int = 0, facets: bool = True) -> Results:
-    """Ranked documents matching ``query`` (see ``store.query`` for the syntax); QueryError when it is unusable."""
+#: How results can be ordered: by relevance (filter-only queries, having none, by date), or newest first.
+SORTS = ("rank", "date")
+
+
+def _by_date():
+    """Newest first, undated last; ties by storage order, newest first."""
+    return (documents.c.published.is_(None), documents.c.published.desc(), documents.c.pk.desc())
+
+
+def search(conn: Connection, query: str, limit: int = 20, offset: int = 0, facets: bool = True,
+           sort: str = "rank") -> Results:
+    """Documents matching ``query`` (see ``store.query`` for the syntax), by rank or by date (``SORTS``);
+    QueryError when the query is unusable."""
+    if sort not in SORTS:
+        raise QueryError(f"cannot sort by {sort!r} (use one of: {', '.join(SORTS)})")
     parsed = parse(query)
     selection, rank, engine_query = _matching(conn, parsed.text, parsed.filters)
     total = conn.execute(select(func.count()).select_from(selection.subquery())).scalar_one()
@@ -183,10 +196,10 @@ def search(conn: Connection, query: str, limit: int = 20, offset: int = 0, facet
                outlets.c.name.label("outlet_name"), documents.c.published, documents.c.language]
     page = selection.with_only_columns(*columns, (rank if rank is not None else literal_column("0.0")).label("rank"))
     page = page.outerjoin(outlets, outlets.c.domain == documents.c.outlet)
-    if rank is not None:
+    if rank is not None and sort == "rank":
         page = page.order_by(literal_column("rank").desc(), documents.c.pk)
     else:
-        page = page.order_by(documents.c.published.is_(None), documents.c.published.desc(), documents.c.pk.desc())
+        page = page.order_by(*_by_date())
     rows = conn.execute(page.limit(limit).offset(offset)).all()
     snippets = _snippets(conn, [r.pk for r in rows], engine_query if parsed.text is not None else None)
     through = _through_links(conn, [r.pk for r in rows], parsed.filters)

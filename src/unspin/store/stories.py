@@ -131,7 +131,9 @@ def candidate_stories(conn: Connection, pk: int, entities: frozenset[str], publi
         select(mentions.c.document, documents.c.story, shared)
         .select_from(mentions)
         .join(documents, documents.c.pk == mentions.c.document)
-        .where(mentions.c.canonical.in_(sorted(entities)), mentions.c.document != pk,
+        # earlier documents only: at ingest ``pk`` is the newest; when ``store.delete`` regroups the
+        # documents stored after a deletion, each sees only what was stored before it, as on its first ingest
+        .where(mentions.c.canonical.in_(sorted(entities)), mentions.c.document < pk,
                documents.c.duplicate_of.is_(None), documents.c.story.is_not(None))
         .group_by(mentions.c.document, documents.c.story)
         .order_by(shared.desc(), mentions.c.document.desc())

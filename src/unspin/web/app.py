@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import Literal
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -33,7 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from unspin import __version__
 from unspin.analyze.technique_definitions import DEFINITIONS, display_name
 from unspin.report.paragraphs import with_badges
-from unspin.store import links, read
+from unspin.store import links, read, spans
 from unspin.store.query import QueryError
 from unspin.store.search import search as run_search
 from unspin.summary import TECHNIQUE_FLOOR
@@ -99,6 +100,7 @@ def _environment() -> Environment:
         technique_floor=TECHNIQUE_FLOOR,
         describe_link=links.describe,
         link_marker=links.marker,
+        span_layers=spans.SPAN_LAYERS,
     )
     env.filters.update(pct=_pct, num=_num, snippet=views.snippet_markup, clip=views.clip)
     return env
@@ -177,15 +179,16 @@ def create_app(db_url: str) -> FastAPI:
         request: Request,
         q: str = "",
         page_number: int = Query(1, alias="page", ge=1),
+        sort: Literal["rank", "date"] = "rank",
         c: Connection = Depends(conn),
     ):
         q = q.strip()
-        context: dict = {"q": q, "nav": "search"}
+        context: dict = {"q": q, "nav": "search", "sort": sort}
         if not q:
             context.update(totals=queries.totals(c), latest=queries.latest(c))
             return page(request, "search.html", context)
         try:
-            results = run_search(c, q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, facets=True)
+            results = run_search(c, q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, facets=True, sort=sort)
         except QueryError as exc:
             context["error"] = _one_line(exc)
             return page(request, "search.html", context, 400)
@@ -312,13 +315,14 @@ def create_app(db_url: str) -> FastAPI:
         limit: int = Query(PAGE_SIZE, ge=1, le=MAX_LIMIT),
         offset: int = Query(0, ge=0),
         facets: bool = True,
+        sort: Literal["rank", "date"] = Query("rank", description="rank (best match first) or date (newest first)."),
         c: Connection = Depends(conn),
     ):
-        """Ranked documents matching `q`, with snippets (matched ranges in `marks`) and facets. A hit that an
-        `entity:` filter found only through a corpus-level link lists it in `links` (the filter, the name the
+        """Documents matching `q` by rank or date, with snippets (matched ranges in `marks`) and facets. A hit that
+        an `entity:` filter found only through a corpus-level link lists it in `links` (the filter, the name the
         document `says`, the link `short` → `full` and its `label`)."""
         try:
-            results = run_search(c, q, limit=limit, offset=offset, facets=facets)
+            results = run_search(c, q, limit=limit, offset=offset, facets=facets, sort=sort)
         except QueryError as exc:
             raise HTTPException(status_code=400, detail=_one_line(exc)) from None
         hits = []
@@ -455,6 +459,31 @@ def create_app(db_url: str) -> FastAPI:
     def api_export_parquet(q: str | None = export_q):
         """The CSV's columns as Parquet, one row group per chunk, streamed."""
         return _export(q, export.parquet, "application/vnd.apache.parquet", "unspin-export.parquet")
+
+    span_q = Query(None, description="Export the spans of the documents matching this query; without it, of all.")
+    span_layer = Query(..., description="The layer: " + ", ".join(spans.SPAN_LAYERS) + ".")
+
+    def _span_export(q: str | None, layer: str, body, media_type: str, suffix: str) -> StreamingResponse:
+        try:
+            chunks = spans.span_chunks(engine, q.strip() if q and q.strip() else None, layer)
+        except (QueryError, spans.LayerError) as exc:
+            raise HTTPException(status_code=400, detail=_one_line(exc)) from None
+        return StreamingResponse(
+            body(chunks),
+            media_type=media_type,
+            headers={"content-disposition": f'attachment; filename="unspin-{layer}.{suffix}"'},
+        )
+
+    @app.get("/api/export/spans.csv", tags=["export"], summary="Export one layer's spans as CSV")
+    def api_export_spans_csv(layer: str = span_layer, q: str | None = span_q):
+        """One row per span of `layer` in every matching document, streamed: document_id, url, outlet,
+        published, language, layer, start, end, text, label, confidence, component, attrs (JSON)."""
+        return _span_export(q, layer, spans.csv_bytes, "text/csv; charset=utf-8", "csv")
+
+    @app.get("/api/export/spans.parquet", tags=["export"], summary="Export one layer's spans as Parquet")
+    def api_export_spans_parquet(layer: str = span_layer, q: str | None = span_q):
+        """The span CSV's columns as Parquet, one row group per chunk of documents, streamed."""
+        return _span_export(q, layer, spans.parquet_bytes, "application/vnd.apache.parquet", "parquet")
 
     return app
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import itertools
 from collections.abc import Iterator
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 
-from unspin.store.search import ranked_pks
+from unspin.store import stream
+from unspin.store.stream import Sink as _Sink
 from unspin.store.tables import documents
 from unspin.web.public import public_json
 
@@ -73,40 +73,7 @@ def chunks(engine: Engine, query: str | None) -> Iterator[list]:
 
     QueryError is raised before the first chunk (a bad query fails the request, not the stream).
     """
-    conn = engine.connect()
-    try:
-        ranked = ranked_pks(conn, query) if query else None
-    except Exception:
-        conn.close()
-        raise
-    return _chunks(conn, ranked)
-
-
-def _chunks(conn, ranked: Iterator[int] | None) -> Iterator[list]:
-    try:
-        if ranked is not None:
-            while pks := list(itertools.islice(ranked, CHUNK)):
-                found = {r.pk: r for r in _rows(conn, documents.c.pk.in_(pks))}
-                yield [found[pk] for pk in pks if pk in found]
-        else:
-            last = 0
-            while True:
-                pks = [
-                    r.pk
-                    for r in conn.execute(
-                        select(documents.c.pk)
-                        .where(documents.c.pk > last)
-                        .order_by(documents.c.pk)
-                        .limit(CHUNK)
-                    )
-                ]
-                if not pks:
-                    break
-                rows = sorted(_rows(conn, documents.c.pk.in_(pks)), key=lambda r: r.pk)
-                yield rows
-                last = pks[-1]
-    finally:
-        conn.close()
+    return stream.chunks(engine, query, _rows, CHUNK)
 
 
 def _date(value) -> datetime.date | None:
@@ -139,34 +106,6 @@ def csv_bytes(stream: Iterator[list]) -> Iterator[bytes]:
         buffer.truncate()
     if buffer.getvalue():
         yield buffer.getvalue().encode("utf-8")
-
-
-class _Sink:
-    """A write-only file for pyarrow that hands over what was written since the last ``take``."""
-
-    def __init__(self) -> None:
-        self._buffer = bytearray()
-        self._position = 0
-        self.closed = False
-
-    def write(self, data) -> int:
-        self._buffer += data
-        self._position += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self._position
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self.closed = True
-
-    def take(self) -> bytes:
-        data = bytes(self._buffer)
-        self._buffer.clear()
-        return data
 
 
 def parquet_schema():
