@@ -72,7 +72,10 @@ def window_inputs(windows: Windows, rows: range, cls_id: int, sep_id: int, pad_i
 
 
 def keep_owned(windows: Windows, rows: range, states: torch.Tensor, out: np.ndarray) -> None:
-    """Copy into ``out`` [tokens, size] each token's vector from the window that owns it (position 0 is [CLS])."""
+    """Copy into ``out`` [tokens, size] each token's vector from the window that owns it.
+
+    ``states`` are the windows' vectors [rows, positions, size], position 0 being [CLS].
+    """
     values = states.numpy()
     for i, w in enumerate(rows):
         start, end = windows.starts[w], windows.ends[w]

@@ -206,8 +206,9 @@ class TechniqueModel:
         self.special = special_ids(tokenizer)
         self.decision = decision
         self.config = config
-        #: (text, its lower states): the last text ``find`` or ``lower_states`` read, so the paragraph layer that
-        #: runs next on the same text reuses them; one text only, so memory stays bounded.
+        #: (text, its lower states): the last text ``find`` or ``lower_states`` read, so the
+        #: paragraph layer that runs next on the same text reuses them; one text only, so
+        #: memory stays bounded.
         self._last: tuple[str, LowerStates] | None = None
 
     @classmethod
@@ -274,7 +275,8 @@ class TechniqueModel:
         for start, end in chunks(text, CHUNK_CHARS):
             piece = text[start:end]
             if not piece.strip():  # no token: nothing to encode
-                parts.append((start, np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.width), dtype=np.float32)))
+                none = np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.width), dtype=np.float32)
+                parts.append((start, *none))
                 continue
             encoded = self.encode(piece)
             parts.append((start, encoded.windows.offsets, encoded.lower))
@@ -286,7 +288,7 @@ class TechniqueModel:
         return found
 
     def lower_states(self, text: str) -> "LowerStates":
-        """Every token's frozen lower-layer vector, as ``find`` computed it for this exact text, else computed now.
+        """Every token's frozen lower-layer vector: as ``find`` kept it for this exact text, else computed now.
 
         The paragraph model reads these: when the ``techniques`` layer has just
         run on the text, they cost nothing; alone, they cost the lower layers

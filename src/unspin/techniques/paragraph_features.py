@@ -36,7 +36,9 @@ DIM = 384
 # ---------------------------------------------------------------- embeddings
 
 
-def paragraph_embeddings(offsets: np.ndarray, states: np.ndarray, paragraphs: Sequence[Paragraph]) -> np.ndarray:
+def paragraph_embeddings(
+    offsets: np.ndarray, states: np.ndarray, paragraphs: Sequence[Paragraph]
+) -> np.ndarray:
     """[len(paragraphs), width]: the mean of the token vectors inside each paragraph, L2-normalised.
 
     ``offsets`` [tokens, 2] and ``states`` [tokens, width] are a whole text's

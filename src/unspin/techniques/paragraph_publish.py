@@ -109,11 +109,12 @@ def _rare(cv: dict) -> str:
             + ".")
 
 
-#: Paragraph embeddings measured before this one, each by the same nested cross-validation on the same folds
-#: (``unspin eval techniques --paragraphs ... --cross-validate``, as the card's last section says): (what, micro-F1).
+#: Paragraph embeddings measured before this one, each by the same nested cross-validation on the
+#: same folds (``unspin eval techniques --paragraphs ... --cross-validate``, as the card's last
+#: section says): (what, micro-F1).
 EARLIER_EMBEDDINGS = (
-    ("its own pass of all-MiniLM-L6-v2's lower three layers over each paragraph alone (the model shipped before, "
-     "2026-12-01)", 0.4174),
+    ("its own pass of all-MiniLM-L6-v2's lower three layers over each paragraph alone "
+     "(the model shipped before, 2026-12-01)", 0.4174),
 )
 
 

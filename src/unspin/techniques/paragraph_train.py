@@ -99,7 +99,9 @@ def read_data(articles: Path, labels: Path) -> tuple[dict[str, str], Rows]:
     return {aid: t for aid, t in texts.items() if aid in named}, gold
 
 
-def build_corpus(articles: Path, labels: Path, span_model, folds: int, seed: int, log: Log = lambda _: None) -> Corpus:
+def build_corpus(
+    articles: Path, labels: Path, span_model, folds: int, seed: int, log: Log = lambda _: None
+) -> Corpus:
     """Read the data, embed every paragraph once, and lay out features, labels and folds.
 
     ``span_model`` gives each article's lower states (``TechniqueModel.lower_states``), exactly as the
@@ -123,7 +125,8 @@ def build_corpus(articles: Path, labels: Path, span_model, folds: int, seed: int
         chunk = [text[p.start : p.end] for p in paragraphs]
         states = span_model.lower_states(text)
         layers.add(states.layers)
-        dense.append(dense_features(text, paragraphs, paragraph_embeddings(states.offsets, states.states, paragraphs)))
+        embeddings = paragraph_embeddings(states.offsets, states.states, paragraphs)
+        dense.append(dense_features(text, paragraphs, embeddings))
         for p, t in zip(paragraphs, chunk):
             ids.append(aid)
             lines.append(p.line)
