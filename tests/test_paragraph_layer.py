@@ -77,6 +77,50 @@ def test_the_layer_round_trips_and_is_the_same_run_after_run(analysed):
     assert again == sorted((s.start, s.end, s.label, s.confidence) for s in doc.layer("paragraph_techniques"))
 
 
+def test_the_layer_run_alone_computes_the_states_itself_and_finds_what_the_whole_pipeline_found(analysed):
+    from unspin.analyze.pipeline import build, run
+
+    doc = Document(analysed["text"])
+    run(doc, build(["paragraph_techniques"]))
+    assert doc.layer("paragraph_techniques") == Document.from_json(analysed).layer("paragraph_techniques")
+
+
+def test_the_span_models_states_are_shared_for_the_same_text_and_the_same_when_computed_alone(monkeypatch):
+    """After ``find``, ``lower_states`` of that text costs nothing; computed afresh (lower layers only, in
+    the same pieces) it gives exactly the same numbers, for a text read in several pieces too."""
+    import numpy as np
+
+    from unspin.techniques import model as span_model
+
+    monkeypatch.setattr(span_model, "CHUNK_CHARS", 300)  # several pieces from a short text
+    model = span_model.load()
+    text = ARTICLE * 3
+    model.find(text)
+    kept = model.lower_states(text)
+    assert model.lower_states(text) is kept
+    model.lower_states("Another text altogether.")  # one text only is kept
+    fresh = model.lower_states(text)
+    assert fresh is not kept
+    assert np.array_equal(fresh.offsets, kept.offsets) and np.array_equal(fresh.states, kept.states)
+    assert kept.states.shape == (len(kept.offsets), model.width) and kept.layers == model.net.frozen_layers
+    assert kept.offsets[-1, 1] <= len(text) and kept.offsets[-1, 0] > 2 * 300  # offsets of the whole text
+    assert np.all(np.diff(kept.offsets[:, 0]) > 0)
+
+
+def test_paragraph_embeddings_average_the_tokens_inside_each_paragraph():
+    import numpy as np
+
+    from unspin.techniques.paragraph_features import paragraph_embeddings
+    from unspin.techniques.paragraphs import Paragraph
+
+    text = "ab cd\n\nef\n   \n"
+    offsets = np.array([[0, 2], [3, 5], [7, 9]])
+    states = np.array([[3.0, 0.0], [1.0, 0.0], [0.0, -2.0]], dtype=np.float32)
+    paragraphs = [*split(text), Paragraph(9, 12, 13)]  # the last: a paragraph with no token at all
+    out = paragraph_embeddings(offsets, states, paragraphs)
+    assert np.allclose(out, [[1.0, 0.0], [0.0, -1.0], [0.0, 0.0]])  # mean (2, 0) normalised; one token; none
+
+
 def test_the_layer_is_skipped_with_a_note_for_another_language():
     from unspin.analyze.pipeline import registry
     from unspin.document import Meta

@@ -1162,7 +1162,8 @@ def train_paragraphs(
 ) -> None:
     """Train the paragraph technique model: nested cross-validation by article, then fit on every article.
 
-    Every paragraph is embedded once (the frozen sentence encoder); C, the
+    Every paragraph is embedded once (the span model's frozen lower layers,
+    read over each whole article as at analysis time); C, the
     fusion weight, the calibration and the threshold are chosen inside each
     fold's training part, and the out-of-fold figures go in the model card.
     Takes minutes on two CPU cores. The data never enters the model folder:

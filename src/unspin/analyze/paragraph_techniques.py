@@ -7,8 +7,13 @@ without the white space around it, the label a SemEval-2023 Task 3 technique,
 model card in ``unspin/models/paragraphs/``), and ``attrs["definition"]`` one
 plain line for the reader. A paragraph with no technique has no span.
 
-The model is its own, apart from the span model of the ``techniques`` layer,
-and loads on first use (torch and transformers are imported only then).
+The model is its own (regressions over paragraph features), but its
+paragraph embeddings are the span model's frozen lower states: when the
+``techniques`` layer has just read the same text (it runs first in the
+pipeline), they are taken from it, so the two layers share one encoder pass
+per document; run alone, the layer computes those states itself (the lower
+layers only). Both models load on first use (torch and transformers are
+imported only then).
 """
 
 from __future__ import annotations

@@ -34,6 +34,9 @@ class Encoded:
     crf_tags: np.ndarray | None = None
     #: The feature-based design's per-token probability, moved onto these tokens, where an ensemble uses it.
     lexical_inside: np.ndarray | None = None
+    #: The frozen lower layers' output per token [tokens, size], from the window that owns it: the paragraph
+    #: model reads it, so the two technique layers share this one encoder pass.
+    lower: np.ndarray | None = None
 
     def inside(self, source: str) -> np.ndarray:
         """Per-token probability of lying in a span: the token head, the CRF, their mean, or a blend.
@@ -68,12 +71,41 @@ def window_inputs(windows: Windows, rows: range, cls_id: int, sep_id: int, pad_i
     return ids, mask
 
 
+def keep_owned(windows: Windows, rows: range, states: torch.Tensor, out: np.ndarray) -> None:
+    """Copy into ``out`` [tokens, size] each token's vector from the window that owns it.
+
+    ``states`` are the windows' vectors [rows, positions, size], position 0 being [CLS].
+    """
+    values = states.numpy()
+    for i, w in enumerate(rows):
+        start, end = windows.starts[w], windows.ends[w]
+        owned = np.nonzero(windows.owner[start:end] == w)[0]
+        out[start + owned] = values[i, 1 + owned]
+
+
+@torch.inference_mode()
+def lower_states(net: TechniqueNet, tokenizer_ids: tuple[int, int, int], windows: Windows) -> np.ndarray:
+    """Only the embeddings and the frozen lower layers, per token from its owner window: [tokens, size].
+
+    The same numbers ``encode`` keeps in ``Encoded.lower``, at the cost of the
+    lower layers alone, for a caller that needs no spans.
+    """
+    cls_id, sep_id, pad_id = tokenizer_ids
+    out = np.zeros((len(windows.ids), net.base.config.hidden_size), dtype=np.float32)
+    for first in range(0, len(windows), BATCH):
+        rows = range(first, min(first + BATCH, len(windows)))
+        ids, mask = window_inputs(windows, rows, cls_id, sep_id, pad_id)
+        keep_owned(windows, rows, net.lower(ids, mask), out)
+    return out
+
+
 @torch.inference_mode()
 def encode(net: TechniqueNet, tokenizer_ids: tuple[int, int, int], text: str, windows: Windows) -> Encoded:
     """Token probabilities taken from each token's owner window; hidden states kept for the span head."""
     cls_id, sep_id, pad_id = tokenizer_ids
     n = len(windows.ids)
     probs = np.zeros((n, net.token_head.out_features), dtype=np.float32)
+    lower = np.zeros((n, net.base.config.hidden_size), dtype=np.float32)
     crf_inside = np.zeros(n, dtype=np.float32) if net.crf is not None else None
     crf_tags = np.zeros(n, dtype=np.int64) if net.crf is not None else None
     surface_all = torch.from_numpy(token_surface(text, windows.offsets)) if net.surface_size else None
@@ -81,7 +113,9 @@ def encode(net: TechniqueNet, tokenizer_ids: tuple[int, int, int], text: str, wi
     for first in range(0, len(windows), BATCH):
         rows = range(first, min(first + BATCH, len(windows)))
         ids, mask = window_inputs(windows, rows, cls_id, sep_id, pad_id)
-        states = net.encode(ids, mask)
+        below = net.lower(ids, mask)
+        keep_owned(windows, rows, below, lower)
+        states = net.upper(below, mask)
         surface = None
         if surface_all is not None:
             surface = torch.zeros((len(rows), states.shape[1], net.surface_size))
@@ -107,7 +141,7 @@ def encode(net: TechniqueNet, tokenizer_ids: tuple[int, int, int], text: str, wi
                 crf_inside[start + owned] = inside_p[i, owned]
                 crf_tags[start + owned] = np.asarray(paths[i], dtype=np.int64)[owned]
             hidden.append(states[i, : end - start + 1].clone())
-    return Encoded(text, windows, probs, hidden, padded_norm(text), crf_inside, crf_tags)
+    return Encoded(text, windows, probs, hidden, padded_norm(text), crf_inside, crf_tags, lower=lower)
 
 
 def span_positions(windows: Windows, start: int, end: int) -> tuple[int, int, int, int] | None:

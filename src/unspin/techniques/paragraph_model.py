@@ -1,7 +1,7 @@
 """The shipped paragraph model: load it once, give each paragraph of a text its techniques and confidences.
 
 Two one-vs-rest logistic regressions read each paragraph, one over its
-sentence embedding with the article's mean and surface signals (``dense``),
+embedding with the article's mean and surface signals (``dense``),
 one over TF-IDF of its words and character n-grams (``words``); their
 probabilities are averaged with a weight, mapped to a calibrated probability
 per technique (isotonic breakpoints), and a technique is reported where that
@@ -17,7 +17,11 @@ Files in ``unspin/models/paragraphs/``:
   and threshold, and how and on what it was trained;
 - ``MODEL_CARD.md``: the same, for people, with the cross-validated scores.
 
-Only numpy (and scipy's sparse matrices) runs here: no scikit-learn.
+The embedding is the mean of the span model's frozen lower states over the
+paragraph's tokens (``TechniqueModel.lower_states``): after the ``techniques``
+layer has read a text they are already there, so this model adds no encoder
+pass of its own. Apart from those states, only numpy (and scipy's sparse
+matrices) runs here: no scikit-learn.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from unspin.techniques.calibration import Calibration
-from unspin.techniques.paragraph_features import Embedder, Vocabulary, surface, with_context
+from unspin.techniques.paragraph_features import Vocabulary, paragraph_embeddings, surface, with_context
 from unspin.techniques.paragraphs import Paragraph, split
 
 WEIGHTS = "weights.npz"
@@ -129,23 +133,31 @@ class ParagraphModel:
         self.words = words
         self.decision = decision
         self.config = config or {}
-        self._embedder: Embedder | None = None
 
     # --- running ------------------------------------------------------------------------------
 
     @property
-    def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = Embedder(layers=int(self.config.get("base", {}).get("layers", 6)))
-        return self._embedder
+    def layers(self) -> int:
+        """How many of the span model's frozen layers the embeddings were trained on."""
+        return int(self.config.get("base", {}).get("layers", 0))
 
-    def features(self, text: str, embeddings: np.ndarray | None = None) -> ArticleFeatures:
+    def features(self, text: str, states=None) -> ArticleFeatures:
+        """``states``: the text's ``LowerStates``; by default the span model's (shared with the
+        ``techniques`` layer when it has just read the same text, else computed)."""
         paragraphs = split(text)
         texts = [text[p.start : p.end] for p in paragraphs]
         if not paragraphs:
             return ArticleFeatures([], [], np.zeros((0, len(self.scaler.mean)), dtype=np.float32))
-        if embeddings is None:
-            embeddings = self.embedder.embed(texts)
+        if states is None:
+            from unspin.techniques.model import load as span_model
+
+            states = span_model().lower_states(text)
+        if states.layers != self.layers:
+            raise RuntimeError(
+                f"the paragraph model was trained on the span model's {self.layers} frozen layer(s), but the "
+                f"installed span model freezes {states.layers}; retrain it with `unspin train paragraphs`"
+            )
+        embeddings = paragraph_embeddings(states.offsets, states.states, paragraphs)
         return ArticleFeatures(paragraphs, texts, dense_features(text, paragraphs, embeddings))
 
     def raw(self, features: ArticleFeatures) -> np.ndarray:
@@ -156,16 +168,16 @@ class ParagraphModel:
         words = self.words.proba(self.vocabulary.transform(features.texts))
         return self.decision.fuse(dense, words)
 
-    def confidences(self, text: str) -> tuple[list[Paragraph], np.ndarray]:
+    def confidences(self, text: str, states=None) -> tuple[list[Paragraph], np.ndarray]:
         """Every paragraph and its calibrated probability for every label [paragraphs, labels]."""
-        features = self.features(text)
+        features = self.features(text, states)
         return features.paragraphs, self.decision.calibrate(self.raw(features))
 
-    def find(self, text: str) -> list[Found]:
+    def find(self, text: str, states=None) -> list[Found]:
         """The techniques whose calibrated probability reaches the threshold, per paragraph in reading order."""
         if not text.strip():
             return []
-        paragraphs, probs = self.confidences(text)
+        paragraphs, probs = self.confidences(text, states)
         found = []
         for i, p in enumerate(paragraphs):
             for j in np.argsort(-probs[i], kind="stable"):

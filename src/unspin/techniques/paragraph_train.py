@@ -1,8 +1,10 @@
 """Train the paragraph model and measure it honestly: nested cross-validation by article.
 
 The data: SemEval-2023 Task 3's English training articles with their
-paragraph labels (``train-labels-subtask-3.txt``). Every paragraph is
-embedded once per run; everything else is cheap.
+paragraph labels (``train-labels-subtask-3.txt``). Every article goes once
+per run through the span model's frozen lower layers (pre-trained weights,
+nothing learnt from labels), whose token states give the paragraph
+embeddings; everything else is cheap.
 
 The protocol, with the folds of ``paragraph_folds`` (by article):
 
@@ -38,7 +40,7 @@ from unspin.eval.paragraphs import TAXONOMY, Rows, read_rows
 from unspin.eval.techniques import read_articles
 from unspin.techniques.calibration import Calibration, expected_calibration_error, reliability
 from unspin.techniques.calibration import fit as fit_isotonic
-from unspin.techniques.paragraph_features import Vocabulary
+from unspin.techniques.paragraph_features import Vocabulary, paragraph_embeddings
 from unspin.techniques.paragraph_folds import folds_for
 from unspin.techniques.paragraph_model import Decision, DenseScaler, Linear, ParagraphModel, dense_features
 from unspin.techniques.paragraphs import split
@@ -78,6 +80,8 @@ class Corpus:
     fold: np.ndarray  # [N]
     folds: int
     gold: Rows = field(repr=False, default_factory=dict)
+    #: The span model's frozen layers the embeddings come from.
+    layers: int = 0
 
     @property
     def articles(self) -> int:
@@ -95,8 +99,14 @@ def read_data(articles: Path, labels: Path) -> tuple[dict[str, str], Rows]:
     return {aid: t for aid, t in texts.items() if aid in named}, gold
 
 
-def build_corpus(articles: Path, labels: Path, embedder, folds: int, seed: int, log: Log = lambda _: None) -> Corpus:
-    """Read the data, embed every paragraph once, and lay out features, labels and folds."""
+def build_corpus(
+    articles: Path, labels: Path, span_model, folds: int, seed: int, log: Log = lambda _: None
+) -> Corpus:
+    """Read the data, embed every paragraph once, and lay out features, labels and folds.
+
+    ``span_model`` gives each article's lower states (``TechniqueModel.lower_states``), exactly as the
+    layer reads them at analysis time: its frozen, pre-trained lower layers in its windows over the article.
+    """
     texts, gold = read_data(articles, labels)
     present = {t for v in gold.values() for t in v}
     unknown = sorted(present - set(TAXONOMY))
@@ -105,6 +115,7 @@ def build_corpus(articles: Path, labels: Path, embedder, folds: int, seed: int, 
     labels = tuple(t for t in TAXONOMY if t in present)
     fold_of = folds_for(sorted(texts), folds, seed)
     ids, lines, paragraph_texts, dense, fold = [], [], [], [], []
+    layers = set()
     started = time.time()
     for n, aid in enumerate(sorted(texts, key=lambda a: (len(a), a)), 1):
         text = texts[aid]
@@ -112,7 +123,10 @@ def build_corpus(articles: Path, labels: Path, embedder, folds: int, seed: int, 
         if not paragraphs:
             continue
         chunk = [text[p.start : p.end] for p in paragraphs]
-        dense.append(dense_features(text, paragraphs, embedder.embed(chunk)))
+        states = span_model.lower_states(text)
+        layers.add(states.layers)
+        embeddings = paragraph_embeddings(states.offsets, states.states, paragraphs)
+        dense.append(dense_features(text, paragraphs, embeddings))
         for p, t in zip(paragraphs, chunk):
             ids.append(aid)
             lines.append(p.line)
@@ -126,7 +140,7 @@ def build_corpus(articles: Path, labels: Path, embedder, folds: int, seed: int, 
                          f"(first: article {missing[0][0]} line {missing[0][1]})")
     Y = np.array([[label in gold[key] for label in labels] for key in zip(ids, lines)], dtype=np.int8)
     return Corpus(labels, np.array(ids), np.array(lines), paragraph_texts, np.vstack(dense), Y,
-                  np.array(fold), folds, gold)
+                  np.array(fold), folds, gold, layers.pop() if len(layers) == 1 else 0)
 
 
 # --------------------------------------------------------------------------- fitting
