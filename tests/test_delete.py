@@ -165,6 +165,23 @@ def test_a_delete_leaves_the_store_a_build_without_them_makes(case, stores, tmp_
         assert after[key] == expected[key], key
     assert after != before
 
+    # the count it prints: the later documents whose group changed (story keys may be new; companions count)
+    gone_ids = {d.id for d in gone}
+    first = min(i for i, d in enumerate(every) if d.id in gone_ids)
+    later = [d.id for d in every[first + 1 :] if d.id not in gone_ids]
+    was, now = groups(before), groups(after)
+    changed = sum(was[i][0] != now[i][0] or was[i][1] - gone_ids != now[i][1] for i in later)
+    assert f"{len(later)} stored after them were grouped again ({changed} changed" in done.stderr.decode()
+
+
+def groups(snap: dict) -> dict[str, tuple]:
+    """Each document's original (if a near-duplicate) and its story companions, by id."""
+    companions = {}
+    for *_, members in snap["stories"]:
+        for m in members:
+            companions[m] = set(members) - {m}
+    return {i: (row[13], companions[i]) for i, row in snap["documents"].items()}
+
 
 def test_the_groups_that_a_delete_changes(tmp_path, cli):
     # the plain facts behind the comparison above, for the first case on SQLite

@@ -144,6 +144,7 @@ def _delete(conn: Connection, gone: list[int]) -> Deleted:
             before[r.pk] = (r.duplicate_of, r.story)
     touched_stories.discard(None)
     touched_outlets.discard(None)
+    companions_before = _companions(conn, later, dropped)
     # the later documents are regrouped from scratch; nothing may point at a deleted row meanwhile
     for part in _chunks(later):
         conn.execute(update(documents).where(d.pk.in_(part)).values(duplicate_of=None, story=None))
@@ -158,14 +159,29 @@ def _delete(conn: Connection, gone: list[int]) -> Deleted:
     for part in _chunks(gone):
         conn.execute(delete(documents).where(d.pk.in_(part)))
     stories_removed = _recount_stories(conn, touched_stories)
-    changed = 0
-    for pk in later:
-        now = _regroup(conn, pk)
-        old_dup, old_story = before[pk]
-        changed += now[0] != old_dup or now[1] != old_story
+    duplicate_of = {pk: _regroup(conn, pk)[0] for pk in later}
+    companions_after = _companions(conn, later, dropped)
+    # a story's key may change when it is made again; what counts is whom a document is grouped with
+    changed = sum(
+        duplicate_of[pk] != before[pk][0] or companions_after[pk] != companions_before[pk] for pk in later
+    )
     outlets_removed = _renew_outlets(conn, touched_outlets)
     links.refresh(conn, named)
     return Deleted(len(gone), len(later), changed, stories_removed, outlets_removed)
+
+
+def _companions(conn: Connection, pks: list[int], dropped: set[int]) -> dict[int, frozenset[int]]:
+    """Each document's story companions: the other documents of its story, the dropped ones left out."""
+    d = documents.c
+    story_of: dict[int, int | None] = {}
+    for part in _chunks(pks):
+        story_of.update((r.pk, r.story) for r in conn.execute(select(d.pk, d.story).where(d.pk.in_(part))))
+    members: dict[int, set[int]] = {}
+    for part in _chunks(sorted({s for s in story_of.values() if s is not None})):
+        for r in conn.execute(select(d.pk, d.story).where(d.story.in_(part))):
+            if r.pk not in dropped:
+                members.setdefault(r.story, set()).add(r.pk)
+    return {pk: frozenset(members.get(story_of.get(pk), set()) - {pk}) for pk in pks}
 
 
 def _recount_stories(conn: Connection, keys: set[int]) -> int:
