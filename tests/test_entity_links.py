@@ -72,6 +72,17 @@ def test_case_and_titles_do_not_make_another_name_and_the_most_named_spelling_wi
     assert found.linked_to == "Donald Trump"
 
 
+def test_a_middle_initial_does_not_make_another_person():
+    corpus = names(("Donald Trump", "PERSON"), ("Donald J. Trump", "PERSON"), ("Ivanka Trump", "PERSON"))
+    assert decide(Name.of("Donald", "PERSON"), corpus[:2], {"Donald Trump": 7, "Donald J. Trump": 3}).linked_to \
+        == "Donald Trump"
+    assert decide(Name.of("Trump", "PERSON"), corpus[:2], {"Donald Trump": 7, "Donald J. Trump": 3}).linked_to \
+        == "Donald Trump"
+    assert decide(Name.of("Trump", "PERSON"), corpus).competing == ("Donald J. Trump", "Ivanka Trump")
+    jk = names(("John F. Kennedy", "PERSON"), ("John Kennedy", "PERSON"), ("Robert F. Kennedy", "PERSON"))
+    assert decide(Name.of("Kennedy", "PERSON"), jk).competing == ("John F. Kennedy", "Robert F. Kennedy")
+
+
 def test_a_son_is_not_his_father_and_the_longest_name_is_kept():
     corpus = names(("Donald Trump", "PERSON"), ("Donald Trump Jr.", "PERSON"))
     assert decide(Name.of("Donald Trump", "PERSON"), corpus).linked_to is None

@@ -19,7 +19,8 @@ document rule also completes; places have the gazetteer's names instead):
   of S's words ("Donald Trump" for "Trump" or "Donald");
 - a candidate that adds only a generational suffix ("Jr.", "Sr.", "III") is
   another person and never a candidate;
-- names that differ only in case or titles are one candidate; a candidate
+- names that differ only in case, titles or (for a person) a middle
+  initial ("Donald J. Trump", "Donald Trump") are one candidate; a candidate
   whose words run inside another candidate's is dropped for that longer
   one, as the document rule keeps the longest name;
 - one candidate left: S links to it (to its spelling named in the most
@@ -110,6 +111,14 @@ def fits(short: Name, longer: Name) -> bool:
     return not (len(extra) == 1 and extra[0] in GENERATIONAL)
 
 
+def _person_key(words: tuple[str, ...], label: str) -> tuple[str, ...]:
+    """The words a candidate is told apart by: a person's middle initials ("j.") left out."""
+    if label != "PERSON" or len(words) < 3:
+        return words
+    middle = [w for w in words[1:-1] if len(w.rstrip(".")) != 1]
+    return (words[0], *middle, words[-1])
+
+
 def decide(short: Name, names: Iterable[Name], documents: Mapping[str, int] | None = None) -> Decision:
     """The link of ``short`` among ``names`` (any names of the corpus: those that do not fit are ignored).
 
@@ -122,7 +131,7 @@ def decide(short: Name, names: Iterable[Name], documents: Mapping[str, int] | No
     spellings: dict[tuple[str, ...], list[str]] = {}
     for name in names:
         if fits(short, name):
-            spellings.setdefault(name.words, []).append(name.canonical)
+            spellings.setdefault(_person_key(name.words, name.label), []).append(name.canonical)
     keys = [k for k in spellings if not any(_runs_inside(k, other) for other in spellings)]
     counts = documents or {}
     chosen = sorted(min(spellings[k], key=lambda c: (-counts.get(c, 0), c)) for k in keys)
