@@ -34,22 +34,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from unspin.analyze.entities import TITLE_HEADS, TITLE_MODIFIERS
+
 #: The entity types whose short names are linked across the corpus.
 LINKED_LABELS = frozenset({"PERSON", "ORG"})
 
-#: Words that make or qualify a title before a person's name: not part of the name when names are compared.
-TITLE_WORDS = frozenset(w.casefold() for w in (
-    "President", "Minister", "Secretary", "General", "Gen.", "Colonel", "Col.", "Captain", "Capt.",
-    "Commander", "Cmdr.", "Admiral", "Adm.", "Marshal", "Sergeant", "Sgt.", "Corporal", "Cpl.",
-    "Lieutenant", "Lt.", "Major", "Maj.", "Brigadier", "Pvt.", "Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.",
-    "Ms", "Ms.", "Sir", "Dame", "Lord", "Lady", "King", "Queen", "Prince", "Princess", "Emir", "Sheikh",
-    "Sheik", "Ayatollah", "Imam", "Pope", "Cardinal", "Bishop", "Rev.", "Reverend", "Senator", "Sen.",
-    "Rep.", "Representative", "Governor", "Gov.", "Mayor", "Chancellor", "Chairman", "Chairwoman",
-    "Director", "Ambassador", "Envoy", "Premier", "Commissioner", "Spokesman", "Spokeswoman", "Judge",
-    "Speaker", "Sultan", "Mullah", "Chief", "Leader",
-    "Prime", "Vice", "Deputy", "Foreign", "Defence", "Defense", "Interior", "Finance", "Home", "State",
-    "Supreme", "Acting", "Former", "Attorney",
-))
+#: Words that make or qualify a title before a person's name (the entity layer's own lists): not part of the
+#: name when names are compared.
+TITLE_WORDS = frozenset(w.casefold() for w in TITLE_HEADS | TITLE_MODIFIERS)
 ARTICLES = frozenset({"the", "a", "an"})
 #: A name that adds only one of these to another is a different person (a son, a father).
 GENERATIONAL = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
