@@ -131,20 +131,5 @@ def parquet_schema():
 
 
 def parquet_bytes(chunks: Iterator[list[dict]]) -> Iterator[bytes]:
-    """Parquet (zstd), one row group per chunk that has rows, each yielded once pyarrow has written it."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = parquet_schema()
-    sink = stream.Sink()
-    writer = pq.ParquetWriter(sink, schema, compression="zstd")
-    try:
-        for rows in chunks:
-            if rows:
-                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
-            data = sink.take()
-            if data:
-                yield data
-    finally:
-        writer.close()
-    yield sink.take()
+    """The span rows as Parquet, streamed a row group per chunk."""
+    return stream.parquet_bytes(chunks, parquet_schema())

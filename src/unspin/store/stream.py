@@ -83,3 +83,22 @@ class Sink:
         data = bytes(self._buffer)
         self._buffer.clear()
         return data
+
+
+def parquet_bytes(chunks: Iterator[list[dict]], schema) -> Iterator[bytes]:
+    """Parquet (zstd) of ``schema``, one row group per chunk that has rows, each yielded once pyarrow has written it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = Sink()
+    writer = pq.ParquetWriter(sink, schema, compression="zstd")
+    try:
+        for rows in chunks:
+            if rows:
+                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+            data = sink.take()
+            if data:
+                yield data
+    finally:
+        writer.close()
+    yield sink.take()

@@ -22,7 +22,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 
 from unspin.store import stream
-from unspin.store.stream import Sink as _Sink
 from unspin.store.tables import documents
 from unspin.web.public import public_json
 
@@ -128,21 +127,6 @@ def parquet_schema():
     )
 
 
-def parquet(stream: Iterator[list]) -> Iterator[bytes]:
+def parquet(rows: Iterator[list]) -> Iterator[bytes]:
     """One row group per chunk, each yielded as soon as pyarrow has written it."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = parquet_schema()
-    sink = _Sink()
-    writer = pq.ParquetWriter(sink, schema, compression="zstd")
-    try:
-        for rows in stream:
-            flat = [_flat(row) for row in rows]
-            writer.write_table(pa.Table.from_pylist(flat, schema=schema))
-            data = sink.take()
-            if data:
-                yield data
-    finally:
-        writer.close()
-    yield sink.take()
+    return stream.parquet_bytes(([_flat(row) for row in chunk] for chunk in rows), parquet_schema())
