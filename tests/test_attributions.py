@@ -63,6 +63,28 @@ def test_unnamed_sources_are_vague(text, cue):
     assert span.attrs["cue"] == cue
 
 
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        ("The ferry will sail on Friday, according to the harbour authority.", "the harbour authority"),
+        ("The harbour authority said the ferry will sail on Friday.", "The harbour authority"),
+        ("The state news agency reported that the ferry sank.", "The state news agency"),
+    ],
+)
+def test_one_body_singled_out_by_the_and_a_noun_is_a_named_source(text, source):
+    span = only(annotate(text))
+    assert span.attrs["source"] == source and span.attrs["vague"] is False
+
+
+@pytest.mark.parametrize("text", [
+    "Harbour authorities said the ferry will sail on Friday.",
+    "A harbour official said the ferry will sail on Friday.",
+    "The authorities said the ferry will sail on Friday.",
+])
+def test_a_generic_or_plural_body_stays_vague(text):
+    assert only(annotate(text)).attrs["vague"] is True
+
+
 def test_according_to_a_named_source_gives_the_claim_and_the_source():
     doc = annotate("According to the Associated Press, unemployment claims rose 15,000 last week.")
     span = only(doc)
@@ -91,3 +113,19 @@ def test_seed_page_according_to_available_data_is_vague():
     for span in spans:  # every span points at real text, cue included
         start, end = span.attrs["cue_span"]
         assert doc.text[start:end].strip() and span.end > span.start
+
+
+def test_a_pronoun_speaker_is_the_person_named_before_it():
+    text = ("Maria Lopez runs the ferry company. She said the ferry will sail on Friday. "
+            "The Baltic Dockers Union disagrees. They said the crews will not sail.")
+    doc = run(Document(text, Meta(language="en")), build(["sentences", "entities", "attributions"]))
+    she, they = sorted(doc.layer("attributions"), key=lambda s: s.start)
+    assert she.attrs["source"] == "Maria Lopez" and she.attrs["source_from"] == "She" and not she.attrs["vague"]
+    start, end = she.attrs["source_entity_span"]
+    assert doc.text[start:end] == "Maria Lopez"
+    assert they.attrs["source_from"] == "They" and they.attrs["source"] == "Baltic Dockers Union"
+
+
+def test_a_pronoun_with_no_fitting_name_nearby_stays_as_written():
+    span = only(annotate("He said the ferry will sail on Friday."))
+    assert span.attrs["source"] == "He" and "source_from" not in span.attrs

@@ -181,3 +181,76 @@ def test_an_intended_action_is_not_verified():
     assaults = [s for s in doc.layer("events") if s.label == "ASSAULT"]
     assert assaults, [(s.label, s.attrs.get("trigger")) for s in doc.layer("events")]
     assert all(s.attrs["verified"] is False and s.attrs.get("irrealis") == "plans" for s in assaults)
+
+
+def test_a_pronoun_actor_is_the_group_named_just_before():
+    doc = analyse("The Taliban seized the district on Monday. They attacked a police checkpoint the next day.",
+                  names=available_pipeline())
+    [attack] = [s for s in only(doc, "ASSAULT") if s.start > doc.text.index("They")]
+    assert as_list(attack.attrs["actor"]) == ["Taliban"] and attack.attrs["actor_from"] == "They"
+
+
+def test_a_named_actor_carries_no_pronoun():
+    doc = analyse("The Taliban attacked a police checkpoint.", names=available_pipeline())
+    [attack] = only(doc, "ASSAULT")
+    assert "actor_from" not in attack.attrs
+
+
+STRIKE_TEXT = ("Two commanders were killed by US strikes near the airport on Friday. Officials gave no names. "
+               "The US strike caused outrage in the region. Later, troops attacked a village in the north. "
+               "The attack left three dead. Rebels attacked a convoy in the south.")
+
+
+def test_one_event_named_again_is_one_event_with_its_mentions():
+    from unspin.analyze import event_groups
+
+    doc = analyse(STRIKE_TEXT, names=available_pipeline())
+    assaults = only(doc, "ASSAULT")
+    by_word = {}
+    for span in assaults:
+        by_word.setdefault(doc.span_text(span), span)  # the first "attacked" is the troops'
+    killed, strike = by_word["killed"], by_word["strike"]
+    assert killed.attrs["event"] == strike.attrs["event"]
+    assert strike.attrs["same_as"] == [killed.start, killed.end] and "same_as" not in killed.attrs
+    assert killed.attrs["mentions"] == [[killed.start, killed.end], [strike.start, strike.end]]
+    assert by_word["attack"].attrs["event"] == by_word["attacked"].attrs["event"] != killed.attrs["event"]
+    # "Rebels attacked a convoy": a verb starts a new event, and its actor differs anyway
+    convoy = [s for s in assaults if s.start > doc.text.index("Rebels")]
+    assert convoy and convoy[0].attrs["event"] not in {killed.attrs["event"], by_word["attacked"].attrs["event"]}
+    assert event_groups.count(doc.layer("events")) == len(doc.layer("events")) - 2
+
+
+def test_a_definite_mention_with_a_different_actor_is_another_event():
+    doc = analyse("Russian jets struck a market on Monday. The Ukrainian strike hit a depot.",
+                  names=available_pipeline())
+    events_found = {s.attrs["event"] for s in only(doc, "ASSAULT")}
+    assert len(events_found) == len(only(doc, "ASSAULT")) == 2
+
+
+def test_reports_count_events_not_mentions():
+    from unspin.report.layers import events_view
+    from unspin.report.overview import row
+    from unspin.web.views import event_panel
+
+    doc = analyse(STRIKE_TEXT, names=available_pipeline())
+    mentions = len(doc.layer("events"))
+    assert row(doc).events == mentions - 2
+    panel = event_panel(doc)
+    assert len(panel) == mentions - 2 and max(e["mentions"] for e in panel) == 2
+    assert events_view(doc).row_count == mentions - 2
+
+
+def test_a_misspelt_trigger_is_read_with_less_weight_and_says_so():
+    doc = analyse("The assasination of the governor shocked the city on Monday.", names=available_pipeline())
+    [killing] = only(doc, "ASSAULT")
+    assert doc.span_text(killing) == "assasination" and killing.attrs["trigger"] == "assassination"
+    assert "misspelt" in killing.attrs["rule"]
+    spelt = only(analyse("The assassination of the governor shocked the city on Monday.",
+                         names=available_pipeline()), "ASSAULT")[0]
+    assert killing.confidence < spelt.confidence
+
+
+@pytest.mark.parametrize("text", ["The attackers fled before dawn.", "The assassinations stopped."])
+def test_known_words_are_never_corrected(text):
+    doc = analyse(text, names=available_pipeline())
+    assert not any("misspelt" in s.attrs["rule"] for s in doc.layer("events"))

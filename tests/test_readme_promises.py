@@ -77,7 +77,10 @@ def test_eval_defaults_resolve_against_the_checkout_not_the_working_directory(tm
                             capture_output=True, cwd=elsewhere, timeout=600)
     assert result.returncode == 0, result.stderr.decode()
     figures = json.loads(result.stdout)
-    assert figures["sentences"] > 100 and figures["gold_file"].endswith("PLOVER_GSR_CAMEO.json")
+    assert set(figures["parts"]) == {"tune", "test"} and figures["gold_set"] == "plover"
+    for part in figures["parts"].values():
+        assert part["sentences"] > 50 and part["gold_file"].endswith("PLOVER_GSR_CAMEO.json")
+    assert figures["parts"]["tune"]["sentences"] + figures["parts"]["test"]["sentences"] > 150
 
 
 @pytest.mark.parametrize("layer, where", [

@@ -825,14 +825,15 @@ def eval_extraction(
 
 #: The gold sets of the analysis layers: (module, function, default location in shared/ beside the checkout).
 _GOLD = {
-    "entities": ("unspin.eval.entities", "evaluate_re3d", "data/re3d"),
-    "events": ("unspin.eval.events", "evaluate_plover", "data/plover_gsr/PLOVER_GSR_CAMEO.json"),
-    "modality": ("unspin.eval.modality", "evaluate_meantime", "data/meantime_factuality"),
+    "entities": ("unspin.eval.entities", "evaluate_re3d_parts", "data/re3d"),
+    "events": ("unspin.eval.events", "evaluate_plover_parts", "data/plover_gsr/PLOVER_GSR_CAMEO.json"),
+    "modality": ("unspin.eval.modality", "evaluate_meantime_parts", "data/meantime_factuality"),
+    "attributions": ("unspin.eval.attributions", "evaluate_polnear_parts", "data/polnear"),
 }
 
 
 def _eval_layer(layer: str, path: Optional[Path], json_out: bool) -> None:
-    """Run one layer's evaluation and print its table (or JSON)."""
+    """Run one layer's evaluation on each part of its split and print the parts side by side (or JSON)."""
     import importlib
 
     from unspin.eval.gold import default_path
@@ -855,7 +856,7 @@ def _eval_layer(layer: str, path: Optional[Path], json_out: bool) -> None:
     if json_out:
         typer.echo(json.dumps(result, indent=2, default=str))
     else:
-        typer.echo(module.format_table(result))
+        typer.echo(module.format_parts(result))
 
 
 _JSON_OPTION = typer.Option(False, "--json", help="Print the figures as JSON instead of a table.")
@@ -869,7 +870,11 @@ def eval_entities(
     ),
     json_out: bool = _JSON_OPTION,
 ) -> None:
-    """Entities against re3d (person, organisation, location mentions): per-class P, R, F1 and micro average."""
+    """Entities against re3d (person, organisation, location mentions): per-class P, R, F1 and micro average.
+
+    Each part of the committed split (unspin/eval/splits) is scored on its own, side by side:
+    quote the test part, on which nothing was chosen.
+    """
     _eval_layer("entities", path, json_out)
 
 
@@ -881,7 +886,11 @@ def eval_events(
     ),
     json_out: bool = _JSON_OPTION,
 ) -> None:
-    """Events against PLOVER's gold records: event recall, type accuracy, per-type P, R, F1."""
+    """Events against PLOVER's gold records: event recall, type accuracy, per-type P, R, F1.
+
+    Each part of the committed split (unspin/eval/splits) is scored on its own, side by side:
+    quote the test part, on which nothing was chosen.
+    """
     _eval_layer("events", path, json_out)
 
 
@@ -893,8 +902,28 @@ def eval_modality(
     ),
     json_out: bool = _JSON_OPTION,
 ) -> None:
-    """Fact vs speculation against MEANTIME's event factuality: speculative and asserted P, R, F1."""
+    """Fact vs speculation against MEANTIME's event factuality: speculative and asserted P, R, F1.
+
+    Each part of the committed split (unspin/eval/splits) is scored on its own, side by side:
+    quote the test part, on which nothing was chosen.
+    """
     _eval_layer("modality", path, json_out)
+
+
+@eval_app.command("attributions")
+def eval_attributions(
+    path: Optional[Path] = typer.Argument(
+        None, help="PolNeAR's folder, holding train/ and dev/ (default: ../shared/data/polnear beside the checkout).",
+        show_default=False,
+    ),
+    json_out: bool = _JSON_OPTION,
+) -> None:
+    """Attributions against PolNeAR (who said or thought what): cue P, R, F1, source accuracy, kinds of source.
+
+    A gold attribution is found when an unspin cue overlaps its cue. PolNeAR dev is the untouched test part;
+    the train articles set aside for choosing (unspin/eval/splits/polnear_layers.json) are scored beside it.
+    """
+    _eval_layer("attributions", path, json_out)
 
 
 @eval_app.command("stories")

@@ -12,7 +12,9 @@ Labels: ``quote`` (direct speech in quotation marks) and ``reported``
 (indirect speech). Attributes: ``source`` (the speaker's text, or
 ``"vague"``), ``source_text`` and ``source_span`` when a source phrase is
 present, ``cue`` and ``cue_span`` (the verb or phrase that introduces it),
-``vague`` (bool).
+``vague`` (bool); for a pronoun speaker read as a name given earlier,
+``source`` is that name, ``source_from`` the pronoun and
+``source_entity_span`` where the name stands.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
+from unspin.analyze.coref import antecedent
+from unspin.analyze.mentions import EntityIndex, mentions
 from unspin.analyze.nlp import parse, text_of
 from unspin.analyze.pipeline import registry
 from unspin.analyze.spanindex import Bounds, SpanIndex
@@ -97,7 +101,19 @@ def is_vague_source(head) -> bool:
         return False
     if lemma not in VAGUE_HEADS and head.text.lower() not in VAGUE_HEADS:
         return False
-    return not names_someone(head.subtree)
+    return not (names_someone(head.subtree) or names_one_body(head))
+
+
+def names_one_body(head) -> bool:
+    """"the port authority", "the state news agency": one body, singled out by "the" and a noun before its head.
+
+    A bare or plural head ("officials", "authorities", "a source") names nobody in particular.
+    """
+    if head.tag_ != "NN":
+        return False
+    children = list(head.children)
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in children)
+    return definite and any(c.dep_ == "compound" and c.pos_ in {"NOUN", "PROPN"} for c in children)
 
 
 def subject_of(verb):
@@ -118,8 +134,12 @@ def subject_of(verb):
     return None
 
 
-def source_attrs(head) -> dict:
-    """The source attributes: text and span of the speaker, or ``vague``."""
+def source_attrs(head, index: EntityIndex | None = None) -> dict:
+    """The source attributes: text and span of the speaker, or ``vague``.
+
+    A pronoun speaker ("he said") is given the name it was read to stand for
+    (``coref``), keeping the pronoun in ``source_text`` and ``source_from``.
+    """
     vague = is_vague_source(head)
     attrs: dict = {"vague": vague}
     if head is not None and head.lemma_.lower() not in {"it", "there"}:
@@ -127,6 +147,10 @@ def source_attrs(head) -> dict:
         text = text_of(head.doc)[start:end]
         attrs.update(source_text=text, source_span=[start, end])
         attrs["source"] = "vague" if vague else text
+        named = antecedent(head, index) if index is not None and head.pos_ == "PRON" and end - start == len(head.text) \
+            else None
+        if named is not None:
+            attrs.update(source=named.name, source_from=head.text, source_entity_span=[named.start, named.end])
     else:
         attrs["source"] = "vague"
     return attrs
@@ -287,10 +311,10 @@ def direct_quotes(sdoc) -> Iterator[tuple[tuple[int, int], object, object, tuple
 # --- the component -------------------------------------------------------------------
 
 
-def make_span(label: str, found, text: str) -> Span:
+def make_span(label: str, found, text: str, index: EntityIndex | None = None) -> Span:
     (start, end), cue, source, (cue_start, cue_end) = found
     attrs = {"cue": text[cue_start:cue_end], "cue_span": [cue_start, cue_end]}
-    attrs.update(source_attrs(source))
+    attrs.update(source_attrs(source, index))
     return Span(start, end, label, attrs=attrs)
 
 
@@ -309,8 +333,9 @@ def attributions(doc: Document) -> Iterator[Span]:
     text = doc.text
     quotes = list(direct_quotes(sdoc))
     quote_cues = {q[3] for q in quotes}
+    index = EntityIndex(mentions(doc))
     for found in quotes:
-        yield make_span("quote", found, text)
+        yield make_span("quote", found, text, index)
     quoted = SpanIndex(Bounds(*q[0]) for q in quotes)
     seen: set[tuple[int, int]] = set()
     for found in [*reported_speech(sdoc), *according_to(sdoc), *vague_adverbs(sdoc)]:
@@ -320,4 +345,4 @@ def attributions(doc: Document) -> Iterator[Span]:
         if inside_quote(content, quoted):
             continue
         seen.add(cue_bounds)
-        yield make_span("reported", found, text)
+        yield make_span("reported", found, text, index)

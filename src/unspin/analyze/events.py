@@ -27,15 +27,17 @@ and its own hedge check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator
 
-from unspin.analyze import plover
-from unspin.analyze.nlp import parse
+from unspin.analyze import event_groups, plover
+from unspin.analyze.nlp import known_words, parse
 from unspin.analyze.pipeline import registry
+from unspin.analyze.coref import antecedent
+from unspin.analyze.mentions import ACTOR_LABELS, EntityIndex, Mention, mentions, normalise_name  # noqa: F401
 from unspin.analyze.spanindex import SpanIndex
 from unspin.document import Document, Span
 
-ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 PLACE_PREPS = frozenset({"in", "at", "on", "near", "inside", "outside", "across", "into", "throughout", "around"})
 TARGET_PREPS = ("against", "on", "with", "to", "at", "upon", "into")
@@ -43,73 +45,12 @@ TARGET_PREPS = ("against", "on", "with", "to", "at", "upon", "into")
 COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp"})
 PRONOUNS = frozenset({"PRON"})
 
-#: Common country abbreviations, so "US" and "U.S." both read as one actor without the entities layer.
-COUNTRY_ABBREVIATIONS = {
-    "us": "United States", "u.s.": "United States", "usa": "United States", "u.s.a.": "United States",
-    "u.s.a": "United States", "united states of america": "United States",
-    "uk": "United Kingdom", "u.k.": "United Kingdom",
-    "uae": "United Arab Emirates", "u.a.e.": "United Arab Emirates",
-    "dprk": "North Korea", "drc": "Democratic Republic of the Congo", "prc": "China",
-    "ussr": "Soviet Union", "u.s.s.r.": "Soviet Union",
-}
-
 #: Words that make a sentence speculative when no modality layer says otherwise.
 HEDGES = frozenset(
     "may might could would seem appear reportedly allegedly possibly perhaps probably likely "
     "apparently presumably supposedly purportedly".split())
 #: Lemmas that make a sentence attributed when no modality layer says otherwise.
 REPORTING = frozenset("say tell claim announce report accord state declare add insist allege".split())
-
-
-# --------------------------------------------------------------------------- entities
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A named entity as events see it: where it is, what kind, and the name to show."""
-
-    start: int
-    end: int
-    label: str
-    name: str
-    attrs: dict = field(default_factory=dict)
-
-
-def normalise_name(text: str) -> str:
-    """A display name: no leading article or trailing possessive, country abbreviations expanded."""
-    name = " ".join(text.split())
-    for suffix in ("’s", "'s", "’", "'"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    if name.lower().startswith("the "):
-        name = name[4:]
-    return COUNTRY_ABBREVIATIONS.get(name.lower(), name)
-
-
-def mentions(doc: Document) -> list[Mention]:
-    """Entities from the entities layer when it exists, else spaCy's own."""
-    if "entities" in doc.layers:
-        found = []
-        for span in doc.layer("entities"):
-            canonical = span.attrs.get("canonical") if isinstance(span.attrs, dict) else None
-            name = canonical if isinstance(canonical, str) and canonical else doc.span_text(span)
-            found.append(Mention(span.start, span.end, span.label, normalise_name(name), dict(span.attrs)))
-        return found
-    return [Mention(e.start_char, e.end_char, e.label_, normalise_name(e.text)) for e in parse(doc).ents]
-
-
-class EntityIndex:
-    """Which mention covers a token (by character overlap)."""
-
-    def __init__(self, found: list[Mention]):
-        self._index = SpanIndex(found)
-
-    def at(self, token, labels=ACTOR_LABELS) -> Mention | None:
-        start, end = token.idx, token.idx + len(token.text)
-        return next((m for m in self._index.overlapping(start, end) if m.label in labels), None)
-
-    def within(self, start: int, end: int, labels) -> list[Mention]:
-        return [m for m in self._index.within(start, end) if m.label in labels]
 
 
 # --------------------------------------------------------------------------- triggers
@@ -175,7 +116,7 @@ def noun_trigger(token) -> Trigger | None:
     for type_ in plover.TYPES.values():
         if lemma in type_.nouns:
             return Trigger(token, type_.name, lemma, "noun lexicon", 0.85)
-    return None
+    return misspelt_trigger(token, "nouns", 0.85)
 
 
 def verb_trigger(token) -> Trigger | None:
@@ -188,7 +129,47 @@ def verb_trigger(token) -> Trigger | None:
     for type_ in plover.TYPES.values():
         if lemma in type_.verbs:
             return Trigger(token, type_.name, lemma, "verb lexicon", 1.0)
-    return None
+    return misspelt_trigger(token, "verbs", 1.0)
+
+
+#: Shortest word read as a misspelt trigger: shorter words are one edit away from too many others.
+MIN_MISSPELT = 7
+#: Regular endings taken off a misspelt word before it is compared ("arested" -> "arest" ~ "arrest").
+ENDINGS = ("ings", "ing", "ed", "es", "s")
+#: A misspelt trigger counts for this share of a correctly spelt one.
+MISSPELT_WEIGHT = 0.8
+
+
+@lru_cache(maxsize=2)
+def trigger_words(kind: str) -> dict[str, str]:
+    """Every lexicon noun or verb with its event type (a word in two types is left out: ambiguous)."""
+    seen: dict[str, set[str]] = {}
+    for type_ in plover.TYPES.values():
+        for word in getattr(type_, kind):
+            seen.setdefault(word, set()).add(type_.name)
+    return {word: next(iter(types)) for word, types in seen.items() if len(types) == 1}
+
+
+def misspelt_trigger(token, kind: str, weight: float) -> Trigger | None:
+    """A word the parser's vocabulary does not know, one edit from exactly one trigger: "assasination".
+
+    Known words are never corrected ("attacker" is not "attacked"), so only typing errors are read.
+    """
+    word = token.lower_
+    if len(word) < MIN_MISSPELT or not word.isalpha() or word in known_words():
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    words = trigger_words(kind)
+    forms = [word] + [word[: -len(e)] for e in ENDINGS if word.endswith(e) and len(word) - len(e) >= MIN_MISSPELT - 1]
+    near = {match for form in forms
+            for match, _, _ in process.extract(form, list(words), scorer=OSA.distance, score_cutoff=1, limit=3)}
+    if len(near) != 1:
+        return None
+    [lemma] = near
+    return Trigger(token, words[lemma], lemma, f"{kind[:-1]} lexicon, misspelt ({token.text})",
+                   weight * MISSPELT_WEIGHT)
 
 
 def is_negated(token) -> bool:
@@ -575,6 +556,8 @@ def verb_arguments(token, index: EntityIndex, events_by_token) -> tuple[list[str
                 actor = names_of_phrase(subj, index)
         if not actor and subj is not None and subj.pos_ in PRONOUNS:
             actor = speaker(token, index)  # "Hungary has said it will support ...": it is Hungary
+            if not actor and (named := antecedent(subj, index)) is not None:
+                actor = [named.name]  # "they attacked": the group named just before
         obj = child_of(token, "dobj", "dative")
         if obj is not None and obj.i in events_by_token and obj.pos_ == "NOUN":
             target = noun_target(obj, index)
@@ -799,6 +782,10 @@ def event_spans(doc: Document, sentence_span: Span, sent, index: EntityIndex, sd
         }
         if unreal is not None:
             attrs["irrealis"] = unreal  # "plans to strike": the plan is stated, the strike is not
+        if actor and not passive and token.pos_ != "NOUN":
+            subj = subject_of(token)
+            if subj is not None and subj.pos_ in PRONOUNS:
+                attrs["actor_from"] = subj.text  # the actor is what this pronoun was read to stand for
         if place is not None and isinstance(place.attrs.get("country_code"), str):
             attrs["place_country_code"] = place.attrs["country_code"]
         if trig.action is not None:
@@ -810,8 +797,12 @@ def event_spans(doc: Document, sentence_span: Span, sent, index: EntityIndex, sd
 def events(doc: Document) -> Iterator[Span]:
     sdoc = parse(doc)
     index = EntityIndex(mentions(doc))
-    for sentence_span in doc.layer("sentences"):
+    found = []
+    for number, sentence_span in enumerate(doc.layer("sentences")):
         sent = sdoc.char_span(sentence_span.start, sentence_span.end, alignment_mode="expand")
         if sent is None:
             continue
-        yield from event_spans(doc, sentence_span, sent, index, sdoc)
+        for span in event_spans(doc, sentence_span, sent, index, sdoc):
+            head = sdoc.char_span(span.start, span.end, alignment_mode="expand")
+            found.append((number, span, head is not None and event_groups.refers_back(head.root)))
+    yield from event_groups.group(found)

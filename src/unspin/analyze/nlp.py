@@ -31,10 +31,24 @@ def load():
             f"spaCy's English model package {MODEL_PACKAGE!r} is not installed; run `make demo`"
         ) from err
     nlp = package.load()
+    _known_words.append(frozenset(w.lower() for w in nlp.vocab.strings if w.isalpha()))
     nlp.max_length = MAX_CHARS
     _register_paragraph_breaks()
     nlp.add_pipe("unspin_paragraph_breaks", before="parser")
     return nlp
+
+
+_known_words: list[frozenset[str]] = []
+
+
+def known_words() -> frozenset[str]:
+    """The words the model was shipped knowing, taken before any text was parsed.
+
+    The model's string store grows with every text it reads, so it cannot say
+    afterwards whether a word is English or a typing error in an article.
+    """
+    load()
+    return _known_words[0]
 
 
 def _register_paragraph_breaks() -> None:

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from unspin.document import Document, Meta
+from unspin.eval.parts import evaluate_parts, keep, side_by_side
 
 CLASSES = ("person", "organisation", "location")
 GOLD_CLASS = {"Person": "person", "Organisation": "organisation", "Location": "location"}
@@ -186,12 +187,12 @@ def evaluate_documents(documents: list[GoldDocument], predicted: list[list[Menti
     return out
 
 
-def evaluate_re3d(directory: str | Path) -> dict:
-    """Run the entities pipeline over re3d and score it (see the module docstring)."""
+def evaluate_re3d(directory: str | Path, only: frozenset[str] | None = None) -> dict:
+    """Run the entities pipeline over re3d (or its documents whose id is in ``only``) and score it."""
     from unspin.analyze import build
     from unspin.analyze import entities as _  # noqa: F401  (registers the component)
 
-    documents = load_re3d(directory)
+    documents = keep(load_re3d(directory), lambda d: d.id, only, "re3d documents")
     components = build(["sentences", "entities"])
     start = time.perf_counter()
     predicted = [predict(d.text, components) for d in documents]
@@ -223,3 +224,22 @@ def _rows(scores: dict) -> Iterator[str]:
         row = scores[cls]
         yield f"{cls:<30}{row['precision']:>8.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}{row['support']:>9}"
 
+
+
+def evaluate_re3d_parts(directory: str | Path) -> dict:
+    """The tune and test parts of the split, each scored on its own."""
+    return evaluate_parts(evaluate_re3d, directory, "re3d")
+
+
+HEADLINE = [
+    ("documents", lambda r: r["documents"]),
+    ("named gold, overlap micro F1 [headline]", lambda r: r["named"]["overlap"]["micro"]["f1"]),
+    ("named gold, exact micro F1", lambda r: r["named"]["exact"]["micro"]["f1"]),
+    ("named gold, overlap micro P", lambda r: r["named"]["overlap"]["micro"]["precision"]),
+    ("named gold, overlap micro R", lambda r: r["named"]["overlap"]["micro"]["recall"]),
+    ("all gold, overlap micro F1", lambda r: r["all"]["overlap"]["micro"]["f1"]),
+]
+
+
+def format_parts(result: dict) -> str:
+    return side_by_side(result, HEADLINE, format_table)

@@ -27,6 +27,7 @@ from pathlib import Path
 from unspin.analyze import plover
 from unspin.analyze.pipeline import PipelineError, build, registry, run
 from unspin.document import Document, Meta
+from unspin.eval.parts import evaluate_parts, keep, side_by_side
 
 #: unspin's current PLOVER labels as the 0.5b1 gold file names them.
 TO_GOLD_LABELS = {"ACCUSE": "DISAPPROVE"}
@@ -134,9 +135,9 @@ def per_type_scores(rows: list[dict]) -> dict[str, dict]:
     return table
 
 
-def evaluate_plover(path: str | Path) -> dict:
-    """Run the events pipeline on every gold sentence of the PLOVER file and score it (see the module doc)."""
-    records = load_gold(path)
+def evaluate_plover(path: str | Path, only: frozenset[str] | None = None) -> dict:
+    """Run the events pipeline on every gold sentence of the PLOVER file (or those whose id is in ``only``)."""
+    records = keep(load_gold(path), lambda r: r.get("id"), only, "gold records")
     names = pipeline_names()
     components = build(names)
     rows = [score_sentence(r, components) for r in records]
@@ -191,3 +192,23 @@ def format_table(result: dict) -> str:
         lines += ["", "most frequent errors (gold -> top-1 found): "
                   + ", ".join(f"{g}->{p} x{n}" for g, p, n in result["top_confusions"])]
     return "\n".join(lines)
+
+
+def evaluate_plover_parts(path: str | Path) -> dict:
+    """The tune and test parts of the split, each scored on its own."""
+    return evaluate_parts(evaluate_plover, path, "plover")
+
+
+HEADLINE = [
+    ("sentences", lambda r: r["sentences"]),
+    ("event recall", lambda r: r["event_recall"]),
+    ("type accuracy, top-1 [headline]", lambda r: r["type_accuracy_top1"]),
+    ("type accuracy, any found", lambda r: r["type_accuracy_any"]),
+    ("actor accuracy", lambda r: r["actor_accuracy"]),
+    ("micro F1", lambda r: r["micro"]["f1"]),
+    ("macro F1", lambda r: r["macro_f1"]),
+]
+
+
+def format_parts(result: dict) -> str:
+    return side_by_side(result, HEADLINE, format_table)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from unspin.document import Document, Meta
+from unspin.eval.parts import evaluate_parts, keep, side_by_side
 
 CLASSES = ("speculative", "asserted")
 GOLD_CLASS = {"CERTAIN": "asserted", "PROBABLE": "speculative", "POSSIBLE": "speculative"}
@@ -168,14 +169,14 @@ def analyse(article: Article):
     return doc.layer("modality")
 
 
-def evaluate_meantime(directory: str | Path) -> dict:
+def evaluate_meantime(directory: str | Path, only: frozenset[str] | None = None) -> dict:
     """Precision, recall and F1 of the modality layer against MEANTIME event certainty.
 
     Returns counts and, for each granularity and each way of scoring
     ``attributed``, per-class and micro scores; ``reported`` names the run
     to quote.
     """
-    articles = load_corpus(directory)
+    articles = keep(load_corpus(directory), lambda a: a.name, only, "MEANTIME files")
     pairs: dict[str, list[tuple[str, str]]] = {
         f"{g}/attributed={a}": [] for g in GRANULARITIES for a in ATTRIBUTED_AS
     }
@@ -222,3 +223,27 @@ def format_table(results: dict) -> str:
             )
     lines.append("* reported: per-event hedge scope, attributed scored as asserted")
     return "\n".join(lines)
+
+
+def evaluate_meantime_parts(directory: str | Path) -> dict:
+    """The tune and test parts of the split, each scored on its own."""
+    return evaluate_parts(evaluate_meantime, directory, "meantime")
+
+
+def _reported(cls: str, measure: str = "f1"):
+    return lambda r: r["runs"][r["reported"]][cls][measure]
+
+
+HEADLINE = [
+    ("documents", lambda r: r["documents"]),
+    ("events scored", lambda r: r["events"]),
+    ("speculative F1 [headline]", _reported("speculative")),
+    ("speculative P", _reported("speculative", "precision")),
+    ("speculative R", _reported("speculative", "recall")),
+    ("asserted F1", _reported("asserted")),
+    ("micro F1", _reported("micro")),
+]
+
+
+def format_parts(result: dict) -> str:
+    return side_by_side(result, HEADLINE, format_table)

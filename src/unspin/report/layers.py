@@ -62,8 +62,8 @@ def entities_view(doc: Document) -> Table | None:
 
 
 def events_view(doc: Document) -> Table | None:
-    """One line per event: date, actor, type, target, place, modality."""
-    spans = doc.layer("events")
+    """One line per event (not per mention): date, actor, type, target, place, modality."""
+    spans = [s for s in doc.layer("events") if not s.attrs.get("same_as")]
     if not spans:
         return None
     table = _table("events", "date", "actor", "type", "target", "place", "modality", "trigger")
@@ -73,7 +73,7 @@ def events_view(doc: Document) -> Table | None:
         table.add_row(
             _names(a.get("date")), Text(_names(a.get("actor"))), s.label, Text(_names(a.get("target"))),
             Text(_names(a.get("place"))), Text(modality, style="yellow" if modality != "asserted" else ""),
-            Text(doc.span_text(s)),
+            Text(doc.span_text(s) + (f" (+{len(s.attrs['mentions']) - 1} more)" if len(s.attrs.get("mentions") or ()) > 1 else "")),
         )
     return _more(table, min(len(spans), MAX_ROWS), len(spans))
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from unspin.analyze import event_groups
 from unspin.document import Document
 from unspin.errors import Failure
 from unspin.store.derive import outlet_of
@@ -65,7 +66,7 @@ def row(doc: Document, anchor: str = "") -> Row:
         published=(doc.meta.published or "")[:10] or None,
         words=doc.words(),
         entities=len(doc.layer("entities")),
-        events=len(doc.layer("events")),
+        events=event_groups.count(doc.layer("events")),
         techniques=len(doc.layer("techniques")),
         speculative=sum(1 for s in modality if s.label == "speculative"),
         sentences=len(modality),

@@ -233,23 +233,33 @@ def entity_panel(doc: Document) -> list[dict]:
 
 
 def event_panel(doc: Document) -> list[dict]:
+    """One row per event: a later mention of the same event ("the strike") adds to its count, not a row."""
     return [
         {
             "label": s.label,
             "trigger": doc.span_text(s),
+            "mentions": len(s.attrs.get("mentions") or [1]),
             "actor": _names(s.attrs.get("actor")),
             "target": _names(s.attrs.get("target")),
             "date": _names(s.attrs.get("date_text") or s.attrs.get("date")),
             "modality": s.attrs.get("modality") or "",
         }
         for s in doc.layer("events")
+        if not s.attrs.get("same_as")
     ]
+
+
+def _source(attrs) -> str:
+    """The speaker as written, or the name a pronoun was read as, with the pronoun: "Maria Lopez (she)"."""
+    if attrs.get("source_from"):
+        return f"{attrs.get('source')} ({attrs['source_from']})"
+    return str(attrs.get("source_text") or attrs.get("source") or "")
 
 
 def attribution_panel(doc: Document) -> list[dict]:
     return [
         {
-            "source": str(s.attrs.get("source_text") or s.attrs.get("source") or ""),
+            "source": _source(s.attrs),
             "cue": _names(s.attrs.get("cue")),
             "vague": bool(s.attrs.get("vague")),
             "label": s.label,
