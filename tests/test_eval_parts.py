@@ -121,3 +121,12 @@ def test_polnear_dev_floors():
     assert result["cue"]["precision"] >= PRECISION_FLOOR
     assert result["cue"]["recall"] >= RECALL_FLOOR
     assert result["source_accuracy"] >= SOURCE_FLOOR
+
+
+def test_a_span_text_holding_a_line_break_is_read_past(tmp_path):
+    text = "Aides said the count\nwas wrong."
+    path = tmp_path / "y_aaaa.ann"
+    path.write_text("T1\tCue 6 10\tsaid\nT2\tContent 11 30\tthe count\nThe rest of it\n"
+                    "E1\tAttribution-no-source:T1 Cue:T1 Content:T2\n", encoding="utf-8")
+    [attribution] = read_ann(path, text)
+    assert attribution.cue == ((6, 10),) and attribution.content == ((11, 30),)

@@ -160,13 +160,15 @@ def test_non_english_documents_skip_the_layer_with_a_note():
     assert "events" not in doc.layers
 
 
-def test_plover_gold_scores_reach_the_floors():
+def test_plover_test_part_reaches_the_floors():
+    """The untouched part of the committed split (eval/splits/plover_layers.json); floors just under its figures."""
     from unspin.eval.events import evaluate_plover, format_table
+    from unspin.eval.layer_splits import ids
 
-    result = evaluate_plover(need(PLOVER_GOLD))
-    assert result["sentences"] > 100
-    assert result["event_recall"] >= 0.95
-    assert result["type_accuracy_top1"] >= 0.85  # the headline figure
+    result = evaluate_plover(need(PLOVER_GOLD), only=ids("plover", "test"))
+    assert result["sentences"] == 77
+    assert result["event_recall"] >= 0.96
+    assert result["type_accuracy_top1"] >= 0.86  # the headline figure (issue 15 asks 0.80)
     assert result["type_accuracy_any"] >= result["type_accuracy_top1"]
     assert result["micro"]["f1"] >= 0.85
     assert result["actor_accuracy"] >= 0.80
@@ -254,3 +256,30 @@ def test_a_misspelt_trigger_is_read_with_less_weight_and_says_so():
 def test_known_words_are_never_corrected(text):
     doc = analyse(text, names=available_pipeline())
     assert not any("misspelt" in s.attrs["rule"] for s in doc.layer("events"))
+
+
+@pytest.mark.parametrize("text, protest", [
+    ("Thousands of nurses began a strike over pay.", True),
+    ("Teachers staged a strike in the capital.", True),
+    ("The bus drivers' strike closed the depot.", True),
+    ("Warplanes carried out a strike on the depot.", False),
+    ("Soldiers began a strike in the valley.", False),
+])
+def test_a_strike_by_people_stopping_work_is_a_protest(text, protest):
+    doc = analyse(text, names=available_pipeline())
+    labels = {s.label for s in doc.layer("events") if doc.span_text(s) == "strike"}
+    assert labels == ({"PROTEST"} if protest else {"ASSAULT"})
+
+
+def test_a_witness_reporting_gunfire_is_neither_its_actor_nor_its_proof():
+    doc = analyse("A Reuters cameraman in the old town reported hearing gunfire late on Sunday.",
+                  names=available_pipeline())
+    [shots] = doc.layer("events")
+    assert doc.span_text(shots) == "gunfire" and shots.label == "ASSAULT"
+    assert shots.attrs["actor"] is None
+    assert shots.attrs["modality"] == "attributed" and shots.attrs["verified"] is False
+
+
+def test_a_gerund_with_an_object_is_its_verb():
+    doc = analyse("Witnesses saw gunmen killing villagers near the river.", names=available_pipeline())
+    assert [s.label for s in doc.layer("events") if doc.span_text(s) == "killing"] == ["ASSAULT"]

@@ -85,15 +85,17 @@ def test_seed_vague_sourcing_is_attributed_to_nobody(seed_doc):
     assert according and all(s.label == "attributed" and s.attrs["source"] == "vague" for s in according)
 
 
-def test_meantime_evaluation_meets_its_floor():
+def test_meantime_test_part_meets_its_floor():
+    """The untouched part of the committed split (eval/splits/meantime_layers.json); floors just under its figures."""
+    from unspin.eval.layer_splits import ids
     from unspin.eval.modality import evaluate_meantime, format_table
 
-    results = evaluate_meantime(need(MEANTIME))
+    results = evaluate_meantime(need(MEANTIME), only=ids("meantime", "test"))
     reported = results["runs"][results["reported"]]
-    assert results["events"] > 1000
-    assert reported["speculative"]["f1"] >= 0.52
-    assert reported["asserted"]["f1"] >= 0.96
-    assert reported["micro"]["f1"] >= 0.94
+    assert results["documents"] == 45 and results["events"] > 700
+    assert reported["speculative"]["f1"] >= 0.57  # issue 15 asks 0.50
+    assert reported["asserted"]["f1"] >= 0.96  # issue 15 asks 0.95
+    assert reported["micro"]["f1"] >= 0.93
     table = format_table(results)
     assert "speculative" in table and results["reported"] in table
 

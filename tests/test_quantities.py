@@ -103,3 +103,14 @@ def test_prepositions_after_their_verb_are_not_hedges_and_codes_are_not_numbers(
     assert q["over $5m"].attrs["bound"] == "lower" and q["over $5m"].attrs["value"] == 5_000_000
     assert "5" not in q and q["10km"].attrs["unit"] == "km"
     assert q["twenty-five"].attrs["value"] == 25
+
+
+@pytest.mark.parametrize("text, code", [
+    ("The council spent millions of euros on the new bridge.", "EUR"),
+    ("Thousands of dollars went missing from the fund.", "USD"),
+])
+def test_many_of_a_currency_is_an_approximate_amount_of_money(text, code):
+    doc = run(Document(text, Meta(language="en")), build(["sentences", "quantities"]))
+    [money] = doc.layer("quantities")
+    assert money.label == "money" and money.attrs["currency"] == code
+    assert money.attrs["approximate"] is True and money.attrs["bound"] == "lower"

@@ -26,7 +26,7 @@ and its own hedge check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterator
 
@@ -49,6 +49,10 @@ PRONOUNS = frozenset({"PRON"})
 HEDGES = frozenset(
     "may might could would seem appear reportedly allegedly possibly perhaps probably likely "
     "apparently presumably supposedly purportedly".split())
+#: Verbs whose subject witnesses, reports or judges an event named by their object, and did not make it.
+OBSERVING = frozenset(
+    "hear see witness watch notice observe film photograph record document describe condemn denounce "
+    "deny investigate criticize criticise blame mourn recall remember".split())
 #: Lemmas that make a sentence attributed when no modality layer says otherwise.
 REPORTING = frozenset("say tell claim announce report accord state declare add insist allege".split())
 
@@ -101,8 +105,28 @@ def object_trigger(token) -> Trigger | None:
     return None
 
 
+def gerund_trigger(token) -> Trigger | None:
+    """A verb form the parser tagged as a noun because it ends in -ing and takes an object.
+
+    "killing civilians" is the verb kill; "hearing gunfire" is the verb hear,
+    which names no event, not a court hearing.
+    """
+    word = token.lower_
+    stem = word[:-3]
+    for lemma in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        for type_ in plover.TYPES.values():
+            if lemma and lemma in type_.verbs:
+                return Trigger(token, type_.name, lemma, "verb lexicon, -ing form", 1.0)
+    return None
+
+
 def noun_trigger(token) -> Trigger | None:
     lemma = token.lemma_.lower()
+    if token.lower_.endswith("ing") and any(c.dep_ == "dobj" for c in token.children):
+        return gerund_trigger(token)
+    if token.lower_.endswith("ing") and token.dep_ == "compound" and token.head.i == token.i + 1:
+        if gerund_trigger(token) is None and noun_trigger(token.head) is not None:
+            return None  # "hearing gunfire" read as one noun: the gunfire is the event
     for child in token.children:
         if child.dep_ in ("compound", "amod", "nmod") and (lemma, child.lemma_.lower()) in plover.NOUN_COMPOUNDS:
             type_ = plover.NOUN_COMPOUNDS[(lemma, child.lemma_.lower())]
@@ -515,10 +539,35 @@ def noun_actor(token, index: EntityIndex) -> list[str]:
         return names_of_phrase(between[0], index)
     if token.dep_ in ("dobj", "attr") or token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.lemma_ in plover.TRANSPARENT:
         verb = token.head if token.dep_ != "pobj" else token.head.head
+        if verb.lemma_.lower() in OBSERVING or verb.lemma_.lower() in REPORTING:
+            return []  # who heard, saw or condemned the attack did not make it
         subj = subject_of(verb)
         if subj is not None:
             return names_of_phrase(subj, index)
     return []
+
+
+def labour_strike(token, index: EntityIndex) -> bool:
+    """"Nurses began a strike", "the drivers' strike", "a strike over pay": people stopping work.
+
+    PLOVER codes that PROTEST (mode strike), not ASSAULT. A strike on or
+    against someone, or one made by a named state, group or armed force, stays
+    an attack.
+    """
+    if token.lemma_.lower() != "strike" or token.pos_ != "NOUN" or prep_objects(token, ("on", "against")):
+        return False
+    if token.dep_ == "dobj" and prep_objects(token.head, ("on", "against")):
+        return False  # "carried out a strike on the depot", the parse hanging "on" on the verb
+    for pobj in prep_objects(token, ("over", "for")):
+        if index.at(pobj, PLACE_LABELS) is None:
+            return True  # a strike over pay, for higher wages
+    people = [c for c in token.children if c.dep_ == "poss"]
+    if token.dep_ in ("dobj", "attr", "nsubjpass") and (subj := subject_of(token.head)) is not None:
+        people.append(subj)
+    return any(
+        p.pos_ == "NOUN" and index.at(p) is None and not any(p.lemma_.lower().endswith(t) for t in plover.TROOPS)
+        for p in people
+    )
 
 
 def noun_target(token, index: EntityIndex) -> list[str]:
@@ -676,6 +725,25 @@ def event_modality(doc: Document, sentence_span: Span) -> tuple[str, str | None]
     return "asserted", None
 
 
+def reported_by(token, levels: int = 3):
+    """The reporting verb ("said", "reported") whose complement holds this trigger, when the parse shows one.
+
+    The sentence-wide modality misses an account given in a complement the
+    attributions layer did not read as speech ("reported hearing gunfire").
+    """
+    for child in token.children:
+        if child.dep_ == "amod" and child.lemma_.lower() in REPORTING:
+            return child  # "reported gunfire", or a parse that hangs "reported" on the noun
+    head = token
+    for _ in range(levels):
+        if head.head is head:
+            return None
+        head = head.head
+        if head.pos_ == "VERB" and head.lemma_.lower() in REPORTING:
+            return head
+    return None
+
+
 def irrealis_cue(doc: Document, offset: int) -> str | None:
     """The cue ("plans", "effort", "able") when the trigger is an action only intended or possible."""
     for span in layer_index(doc, "modality").containing(offset):
@@ -746,6 +814,8 @@ def event_spans(doc: Document, sentence_span: Span, sent, index: EntityIndex, sd
         token = trig.token
         if token.pos_ == "NOUN":
             actor, target, passive = noun_actor(token, index), noun_target(token, index), False
+            if trig.type == "ASSAULT" and labour_strike(token, index):
+                trig = replace(trig, type="PROTEST", rule="strike by people stopping work")
         elif trig.type == "DEMAND" and trig.rule.startswith("obligation in reported speech"):
             # "X said Y must ...": X demands, Y is asked
             actor, passive = speaker(token, index), False
@@ -759,6 +829,8 @@ def event_spans(doc: Document, sentence_span: Span, sent, index: EntityIndex, sd
                     target = noun_target(action, index)
                 else:
                     target = verb_arguments(action, index, by_token)[1]
+        if modality == "asserted" and (reporter := reported_by(token)) is not None:
+            modality, cue = "attributed", reporter.text  # "X reported hearing gunfire": X's account
         place = find_place(trig, index)
         iso, date_text = find_date(trig, doc, sdoc)
         completeness = 0.7 + 0.2 * bool(actor) + 0.1 * bool(target)

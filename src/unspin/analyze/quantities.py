@@ -349,6 +349,8 @@ def _after(sdoc, last, hint):
     if word in CURRENCY_CODES:
         return nxt, "money", {"currency": word.upper(), "cue": f"currency code {nxt.text!r}"}
     currency_word = _currency_word(sdoc, nxt, hint)
+    if currency_word is None and word == "of" and last.lower_ in PLURALS and nxt.i + 1 < n:
+        currency_word = _currency_word(sdoc, sdoc[nxt.i + 1], hint)  # "millions of euros": money, not a count
     if currency_word:
         end, code = currency_word
         return end, "money", {"currency": code, "cue": f"currency word {end.text!r}"}

@@ -39,6 +39,7 @@ Segments = tuple[tuple[int, int], ...]
 PRONOUNS = frozenset("i you he she it we they me him her us them one".split())
 KINDS = ("named", "vague", "pronoun", "none")
 _BRAT_T = re.compile(r"^(T\d+)\t(\S+) ([\d; ]+)\t")
+_BRAT_ID = re.compile(r"^[A-Z#]\d*\t")
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,14 @@ def read_ann(path: Path, text: str) -> tuple[GoldAttribution, ...]:
     found: list[GoldAttribution] = []
     lines = path.read_text(encoding="utf-8").splitlines()
     for number, line in enumerate(lines, 1):
-        if line.startswith("T"):
+        if _BRAT_ID.match(line) and line.startswith("T"):
             match = _BRAT_T.match(line)
             if not match:
                 raise ValueError(f"{path.name}:{number}: not a brat text-bound annotation")
             spans[match.group(1)] = segments(match.group(3))
     for number, line in enumerate(lines, 1):
-        if not line.startswith("E"):
-            continue
+        if not (_BRAT_ID.match(line) and line.startswith("E")):
+            continue  # other annotations, or the rest of a span text that held a line break
         roles: dict[str, str] = {}
         for part in line.split("\t", 1)[1].split():
             role, _, ref = part.partition(":")
@@ -241,4 +242,4 @@ HEADLINE = [
 
 
 def format_parts(result: dict) -> str:
-    return side_by_side(result, HEADLINE, format_table)
+    return side_by_side(result, HEADLINE, lambda scores, part: format_table(scores))

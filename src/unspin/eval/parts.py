@@ -49,8 +49,8 @@ def evaluate_parts(evaluate: Callable[..., dict], path: str | Path, gold: str,
 Row = tuple[str, Callable[[dict], object]]
 
 
-def side_by_side(result: dict, rows: list[Row], detail: Callable[[dict], str]) -> str:
-    """Headline rows with one column per part, then each part's own table, the untouched part first."""
+def side_by_side(result: dict, rows: list[Row], detail: Callable[[dict, str], str]) -> str:
+    """Headline rows with one column per part, then each part's own table (``detail(scores, part)``)."""
     parts = [p for p in SHOWN if p in result["parts"]]
     width = max(len(label) for label, _ in rows) + 2
     lines = [f"{'':<{width}}" + "".join(f"{TITLES[p]:>26}" for p in parts)]
@@ -63,5 +63,5 @@ def side_by_side(result: dict, rows: list[Row], detail: Callable[[dict], str]) -
     if "test" in result["parts"]:
         lines.append("Quote the test column: the other parts are where rules and thresholds were chosen.")
     for part in parts:
-        lines += ["", f"=== {TITLES[part]} ===", detail(result["parts"][part])]
+        lines += ["", f"=== {TITLES[part]} ===", detail(result["parts"][part], part)]
     return "\n".join(lines)
