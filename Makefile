@@ -32,7 +32,7 @@ demo: $(STAMP)
 	@echo "HTML report written to examples-report.html"
 
 test: $(STAMP) system-deps
-	PYSPARK_PYTHON=$(abspath $(BIN)/python) $(BIN)/python -m pytest
+	PYSPARK_PYTHON=$(abspath $(BIN)/python) $(BIN)/python -m pytest -n auto --dist loadfile --durations=25
 
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench_read.py

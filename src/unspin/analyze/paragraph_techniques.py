@@ -12,7 +12,7 @@ paragraph embeddings are the span model's frozen lower states: when the
 ``techniques`` layer has just read the same text (it runs first in the
 pipeline), they are taken from it, so the two layers share one encoder pass
 per document; run alone, the layer computes those states itself (the lower
-layers only). Both models load on first use (torch and transformers are
+layers only). Both models load on first use (torch is
 imported only then).
 """
 

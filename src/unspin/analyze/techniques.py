@@ -8,7 +8,7 @@ plain line for the reader, and whose voice the words are in (``voice``:
 ``own`` or ``quoted``, ``speaker``, and ``voice_span`` for a quoted one;
 see ``unspin.analyze.voice``), read from the ``attributions`` layer.
 
-The model is loaded on first use (torch and transformers are imported only
+The model is loaded on first use (torch is imported only
 then), so documents that never reach this layer pay nothing for it.
 """
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -56,19 +57,17 @@ def base_path():
 
 
 def load_tokenizer():
-    from transformers import AutoTokenizer
+    """The package's word-piece tokenizer (see ``bert.WordPieces``)."""
+    from unspin.techniques.bert import WordPieces
 
-    return AutoTokenizer.from_pretrained(base_path(), local_files_only=True)
+    return WordPieces(Path(base_path()))
 
 
 def load_base():
-    """The pre-trained encoder from its package, read from disk only."""
-    from transformers import AutoModel
-    from transformers.utils import logging as hf_logging
+    """The pre-trained encoder from its package, read from disk only (see ``bert``)."""
+    from unspin.techniques.bert import load_encoder
 
-    hf_logging.set_verbosity_error()  # its load report lists the unused pooler, which we leave out on purpose
-    hf_logging.disable_progress_bar()
-    return AutoModel.from_pretrained(base_path(), local_files_only=True, add_pooling_layer=False)
+    return load_encoder(Path(base_path()))
 
 
 def normalise(text: str) -> str:
@@ -128,11 +127,8 @@ class TechniqueNet(nn.Module):
         )
 
     def attention_mask(self, hidden: torch.Tensor, mask: torch.Tensor):
-        """The mask in the form the layers expect (built by transformers, whatever attention it uses)."""
-        return self.base._create_attention_masks(
-            attention_mask=mask, encoder_attention_mask=None, embedding_output=hidden,
-            encoder_hidden_states=None, cache=None,
-        )[0]
+        """The mask in the form the layers expect: an additive bias over padded keys."""
+        return self.base.attention_bias(mask, hidden.dtype)
 
     def lower(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Embeddings and the frozen layers: the same for every epoch, so training computes them once."""

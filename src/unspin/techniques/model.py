@@ -11,7 +11,6 @@ Files in ``unspin/models/techniques/``:
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -213,15 +212,11 @@ class TechniqueModel:
 
     @classmethod
     def load(cls, directory: Path | None = None, threads: int | None = None) -> "TechniqueModel":
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub, whatever transformers would do
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from safetensors.torch import load_file
-        from transformers.utils import logging as hf_logging
 
         from unspin import cores
         from unspin.techniques import encoder
 
-        hf_logging.set_verbosity_error()
         directory = directory or model_dir()
         weights = directory / "weights.safetensors"
         if not weights.is_file():

@@ -78,9 +78,9 @@ def owners(n_tokens: int, bounds: list[tuple[int, int]]) -> np.ndarray:
 
 def tokenize(tokenizer, text: str, window: int = WINDOW, step: int = STEP) -> Windows:
     """Tokenise the whole text once (offsets into it), then cut windows."""
-    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False)
-    ids = np.asarray(enc["input_ids"], dtype=np.int64)
-    offsets = np.asarray(enc["offset_mapping"], dtype=np.int64).reshape(-1, 2)
+    piece_ids, piece_offsets = tokenizer.pieces(text)
+    ids = np.asarray(piece_ids, dtype=np.int64)
+    offsets = np.asarray(piece_offsets, dtype=np.int64).reshape(-1, 2)
     bounds = window_bounds(len(ids), window, step)
     return Windows(
         ids=ids,
