@@ -94,3 +94,18 @@ def test_seed_dates_are_resolved_from_an_inferred_reference():
     assert may.attrs["value"] == "2019-05" and may.attrs["inferred"] and may.attrs["relation"] == "since"
     years = {s.attrs["value"] for s in spans if s.attrs["granularity"] == "year"}
     assert "2020" in years and not any(s.attrs["inferred"] for s in spans if s.attrs["granularity"] == "year")
+
+
+def test_a_date_expression_holds_a_temporal_word_or_a_year():
+    doc = analyse(
+        "Far from clearing her name from years of persistent rumours of guilt in the fraud, the mayor resigned. "
+        "Jan Novak, 24, and his 1-year old son moved here in 1998. Sales fell year-over-year.",
+        published="2021-03-10",
+    )
+    texts = [doc.span_text(s) for s in doc.layer("dates")]
+    assert not any("rumours" in t or "guilt" in t for t in texts)
+    assert "24" not in texts and not any(t.startswith("1-year") for t in texts)
+    assert "year-over-year" not in texts and "1998" in texts
+    # A single period a determiner points at is still named by what happened in it.
+    d = found(analyse("They never forgot the year of the great flood.", published="2021-03-10"))
+    assert "the year of the great flood" in d

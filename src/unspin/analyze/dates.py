@@ -58,6 +58,18 @@ PATTERNS = {
 _COMPILED = {name: re.compile(p, re.IGNORECASE) for name, p in PATTERNS.items()}
 #: spaCy DATE entities that are ages or lengths of life, not times.
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|^aged\b|\byears? old\b", re.IGNORECASE)
+#: Words that make a phrase temporal; a date expression holds one of them or a year-like number.
+TEMPORAL_WORDS = frozenset(
+    [*WEEKDAYS, *MONTHS, *UNITS, *(u + "s" for u in UNITS), "centuries", "weekend", "weekends", "fortnight",
+     "morning", "afternoon", "evening", "night", "nights", "noon", "midday", "midnight", "dawn", "dusk",
+     "spring", "summer", "fall", "autumn", "winter", "today", "tonight", "yesterday", "tomorrow",
+     "daily", "nightly", "weekly", "monthly", "annually", "yearly", "a.m", "p.m", "am", "pm",
+     "christmas", "easter", "thanksgiving", "ramadan", "eid", "hanukkah", "passover", "halloween", "quarter"]
+)
+#: A year (1500-2099), a decade ("1980s", "'80s") or a clock time ("9:30").
+_TEMPORAL_NUMBER = re.compile(r"(?<![\d,.])(?:1[5-9]|20)\d\d(?:s\b|(?![\d,.]\d))|'\d0s\b|\b\d{1,2}[:.]\d\d\b")
+#: "year-over-year", "day-to-day": units compounded into an adjective of manner, not a time.
+_UNIT_COMPOUND = re.compile(r"^(?:day|week|month|year)s?-(?:over|to|by|on|after|for)-(?:day|week|month|year)s?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,7 @@ def _expressions(text: str, sdoc) -> list[tuple[int, int, str, str]]:
     found = [(e.start_char, _extend_of_phrase(e), e.label_, f"spaCy {e.label_}") for e in sdoc.ents if _is_temporal(e)]
     for name, pattern in _COMPILED.items():
         found += [(m.start(_core(m)), m.end(_core(m)), "DATE", f"pattern: {name}") for m in pattern.finditer(text)]
-    found = [_with_relation(text, _without_on(text, f)) for f in found]
+    found = [_with_relation(text, _without_on(text, f)) for f in found if is_temporal_phrase(text[f[0]:f[1]])]
     merged: list[list] = []
     for start, end, label, cue in sorted(found):
         if merged and start < merged[-1][1]:
@@ -140,15 +152,37 @@ def _core(match: re.Match) -> int | str:
     return "date" if "date" in match.re.groupindex else 0
 
 
+def is_temporal_phrase(phrase: str) -> bool:
+    """A date expression holds a temporal word or a year-like number; anything else spaCy calls DATE is not one.
+
+    So an age ("Smith, 24,"), a count, or a phrase swept into a date span
+    ("suspicions of culpability") is never read as a time, and units
+    compounded into an adjective ("year-over-year") are not a time either.
+    """
+    if _UNIT_COMPOUND.match(phrase.strip()):
+        return False
+    words = {w.strip(".,;:'\"()").lower() for w in re.split(r"[\s\-–—/]+", phrase)}
+    return bool(words & TEMPORAL_WORDS) or bool(_TEMPORAL_NUMBER.search(phrase))
+
+
 def _is_temporal(ent) -> bool:
-    return ent.label_ in ("DATE", "TIME") and not _AGE.search(ent.text)
+    if ent.label_ not in ("DATE", "TIME") or _AGE.search(ent.text):
+        return False
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return not (after is not None and after.lower_ == "old" and ent[-1].lower_.endswith(("year", "years")))
 
 
 def _extend_of_phrase(ent) -> int:
-    """End of "the year of the presidential election": a period named by what happened in it."""
+    """End of "the year of the presidential election": a period named by what happened in it.
+
+    Only a single period that a determiner points at ("the year of", "that
+    week of") is named this way; "years of suspicion" is an amount of time
+    spent in something, and its "of" phrase is not part of the date.
+    """
     last = ent[-1]
     after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
-    if after is not None and after.lower_ == "of" and after.head == last and last.lemma_ in UNITS:
+    pointed = any(c.dep_ == "det" and c.lower_ in ("the", "that", "this") for c in last.children)
+    if after is not None and after.lower_ == "of" and after.head == last and last.lower_ in UNITS and pointed:
         return max(t.idx + len(t) for t in after.subtree)
     return ent.end_char
 
