@@ -109,3 +109,31 @@ def test_a_date_expression_holds_a_temporal_word_or_a_year():
     # A single period a determiner points at is still named by what happened in it.
     d = found(analyse("They never forgot the year of the great flood.", published="2021-03-10"))
     assert "the year of the great flood" in d
+
+
+def test_a_month_line_of_the_page_dates_a_text_that_names_no_year(tmp_path):
+    from unspin.ingest import read_inputs
+
+    page = tmp_path / "ferry.txt"
+    page.write_text(
+        "$0\n$500\n$2,000\n$140\nAPRIL 2031\n\nFerry Crews Walk Out\n\n"
+        "On April 3, ferry crews in the northern port stopped work after the talks failed, and the tug crews "
+        "joined them the next morning. The company said it had offered a raise over three years.\n",
+        encoding="utf-8",
+    )
+    [doc] = read_inputs([str(page)])
+    run(doc, build(["sentences", "dates"]))
+    d = found(doc)
+    assert d["April 3"].attrs["value"] == "2031-04-03"
+    assert d["April 3"].attrs["reference_source"] == "inferred" and d["April 3"].attrs["inferred"] is True
+    reference = infer_reference(doc)
+    assert (reference.date, reference.precision) == (date(2031, 4, 3), "day") and "APRIL 2031" in reference.cue
+
+
+def test_a_month_line_alone_gives_a_month_reference():
+    doc = Document("MAY 2029\n\nThe pier closed last month and reopens next week.", Meta(language="en"))
+    reference = infer_reference(doc)
+    assert (reference.date, reference.precision) == (date(2029, 5, 1), "month")
+    d = found(run(doc, build(["sentences", "dates"])))
+    assert d["last month"].attrs["value"] == "2029-04"
+    assert d["next week"].attrs["value"] is None  # a week needs the day
