@@ -137,3 +137,41 @@ def test_a_month_line_alone_gives_a_month_reference():
     d = found(run(doc, build(["sentences", "dates"])))
     assert d["last month"].attrs["value"] == "2029-04"
     assert d["next week"].attrs["value"] is None  # a week needs the day
+
+
+def test_qualifiers_leave_the_value_as_it_is():
+    d = found(analyse(
+        "The canal froze in late 2013 and thawed at the end of February. The lock has been shut for nearly a decade "
+        "and the bridge for more than 20 years; the toll rose more than a year ago. The barge left earlier Sunday "
+        "and sank Sunday evening.",
+        published="2016-03-20",
+    ))
+    assert (d["late 2013"].attrs["value"], d["late 2013"].attrs["modifier"]) == ("2013", "late")
+    assert d["the end of February"].attrs["value"] == "2016-02"
+    assert d["nearly a decade"].attrs["value"] == "P10Y" and d["more than 20 years"].attrs["value"] == "P20Y"
+    assert d["more than a year ago"].attrs["value"] == "2015"
+    assert d["earlier Sunday"].attrs["value"] == "2016-03-20" and d["Sunday evening"].attrs["value"] == "2016-03-20"
+
+
+def test_seasons_ranges_and_dates_that_point_back():
+    d = found(analyse(
+        "The orchard opened last spring and will close next summer. Visits rose between January 4 and March 2. "
+        "The mill burned in 2009 and again in October of that year, and was rebuilt later that year. "
+        "It was sold in 2004 and 2008. The miller left the next day.",
+        published="2016-03-20",
+    ))
+    assert d["last spring"].attrs["value"] == "2015-SP" and d["next summer"].attrs["value"] == "2016-SU"
+    between = d["between January 4"].attrs
+    assert (between["value"], between["relation"]) == ("2016-01-04", "between")
+    assert d["October of that year"].attrs["value"] == "2009-10"
+    assert d["later that year"].attrs["value"] == "2009"
+    assert d["2008"].attrs["value"] == "2008"
+    next_day = d["the next day"].attrs
+    assert next_day["value"] is None and next_day["offset"] == "P1D" and next_day["anchor"] == "another event"
+
+
+def test_on_a_sunday_this_week_is_the_week_that_begins():
+    d = found(analyse("The ferry stopped last week and the talks resume this week.", published="2016-03-20"))
+    assert d["last week"].attrs["value"] == "2016-W11" and d["this week"].attrs["value"] == "2016-W12"
+    d = found(analyse("The ferry stopped last week and the talks resume this week.", published="2016-03-16"))
+    assert d["last week"].attrs["value"] == "2016-W10" and d["this week"].attrs["value"] == "2016-W11"

@@ -10,13 +10,15 @@ value that rests on a date inferred from the text says so (``inferred``),
 so a fact-checker can tell a dated fact from a reconstruction.
 
 attrs: ``value`` (ISO 8601: "2020-01-03", "2020-01", "2020", "2020-W02",
-"199" for a decade, "P2D" for a duration or a set's period, "T15:00"; or
-null), ``granularity`` (day, week, month, year, decade, century, duration,
+"2020-SU" for a season, "199" for a decade, "P2D" for a duration or a set's period, "T15:00"; or
+null), ``granularity`` (day, week, month, season, year, decade, century, duration,
 time, or null), ``relative``, ``inferred``, ``reference`` (ISO day or
 null), ``reference_source`` (published, override, inferred, none), ``cue``
 (what found the expression and what read it), and where they apply
-``relation`` (since, until, before, after, by, from: the preposition that
-makes the date a boundary), ``offset`` (the ISO duration of "two days
+``relation`` (since, until, before, after, by, from, between: the
+preposition that makes the date a boundary), ``modifier`` (what a qualifier
+such as "late", "the end of", "more than" or "earlier" adds to the value it
+leaves unchanged), ``offset`` (the ISO duration of "two days
 later", whose anchor is another event, not the reference) and ``tense``
 (the tense used to place a year-less date).
 """
@@ -39,10 +41,17 @@ UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y", "cen
 UNIT_YEARS = {"decade": 10, "century": 100}
 SET_WORDS = {"daily": "day", "nightly": "day", "weekly": "week", "monthly": "month", "annually": "year", "yearly": "year"}
 #: Prepositions that make the date a boundary of something; kept in the span and as ``relation``.
-RELATIONS = {"since", "until", "till", "before", "after", "by", "from", "through"}
+RELATIONS = {"since", "until", "till", "before", "after", "by", "from", "through", "between"}
 _MONTH_ALT = "|".join(sorted((m for m in MONTHS if len(m) > 3 or m == "may"), key=len, reverse=True))
 _UNIT_ALT = r"(?:days?|weeks?|months?|years?|decades?)"
 _COUNT_ALT = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|a couple of)"
+#: Words that hedge an amount of time ("more than a month"): the value is read without them.
+_APPROXIMATE = (r"(?:(?:just|well) )?(?:nearly|almost|about|around|roughly|approximately|some|over|under|"
+                r"more than|less than|fewer than|at least|at most|up to)")
+#: Parts of a day: after a day ("Sunday evening") they narrow it and leave its value as it is.
+PARTS_OF_DAY = ("morning", "afternoon", "evening", "night")
+#: Seasons (northern hemisphere) as ISO 8601 / TIMEX codes, with the month each starts in.
+SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "fall": ("FA", 9), "autumn": ("FA", 9), "winter": ("WI", 12)}
 #: Expressions spaCy's small model often misses, each with a name that becomes its cue.
 PATTERNS = {
     "deictic day": r"\b(?:yesterday|today|tonight|tomorrow)\b",
@@ -53,6 +62,7 @@ PATTERNS = {
     "month and day": r"\b(?:" + _MONTH_ALT + r")\.?\s+[0-3]?\d(?:st|nd|rd|th)?(?:,?\s+(?:1[5-9]|20)\d\d)?\b",
     "day and month": r"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTH_ALT + r")(?:,?\s+(?:1[5-9]|20)\d\d)?\b",
     "year after preposition": r"\b(?:in|since|until|during|from|of)\s+(?P<date>(?:1[5-9]|20)\d\d)\b(?![,.]\d)",
+    "coordinated year": r"\b(?:1[5-9]|20)\d\d\s+(?:and|or|to|through)\s+(?P<date>(?:1[5-9]|20)\d\d)\b(?![,.]\d)",
     "set": r"\b(?:every|each)\s+(?:day|week|month|year|morning|night|weekend|" + "|".join(WEEKDAYS) + r")\b",
 }
 _COMPILED = {name: re.compile(p, re.IGNORECASE) for name, p in PATTERNS.items()}
@@ -80,6 +90,7 @@ class Context:
     precise: bool  # False when the reference is known only to the year
     tense: str  # past, present or future
     relation: str | None = None
+    earlier: tuple[tuple[str, str], ...] = ()  # (granularity, value) of the dates before, nearest last
 
 
 @dataclass
@@ -97,10 +108,13 @@ def dates(doc: Document) -> Iterator[Span]:
     sdoc = parse(doc)
     reference, source = reference_date(doc)
     precise = source != "inferred" or infer_reference(doc).precision == "day"
+    earlier: list[tuple[str, str]] = []
     for start, end, label, found_by in _expressions(doc.text, sdoc):
         relation, core_start = _relation(doc.text, start)
-        ctx = Context(reference, precise, _tense(sdoc, core_start, end), relation)
+        ctx = Context(reference, precise, _tense(sdoc, core_start, end), relation, tuple(earlier))
         reading = read(doc.text[core_start:end], label, ctx)
+        if reading.value and reading.granularity in ("day", "month", "year"):
+            earlier.append((reading.granularity, reading.value))
         depends = reading.relative and reading.value is not None
         attrs = {
             "value": reading.value,
@@ -137,14 +151,28 @@ def _expressions(text: str, sdoc) -> list[tuple[int, int, str, str]]:
     found = [_with_relation(text, _without_on(text, f)) for f in found if is_temporal_phrase(text[f[0]:f[1]])]
     merged: list[list] = []
     for start, end, label, cue in sorted(found):
-        if merged and start < merged[-1][1]:
+        joins = merged and not text[merged[-1][1]:start].strip() and text[start:end].lower() in PARTS_OF_DAY
+        if merged and (start < merged[-1][1] or joins):
             last = merged[-1]
             last[1] = max(last[1], end)
             if cue not in last[3]:
                 last[3] += " + " + cue
             continue
         merged.append([start, end, label, cue])
-    return [(s, e, label, cue) for s, e, label, cue in merged]
+    return [piece for s, e, label, cue in merged for piece in _split_range(text, s, e, label, cue)]
+
+
+_RANGE = re.compile(r"(?P<a>.+?)\s+(?:and|to|through|until|till)\s+(?P<b>.+)", re.IGNORECASE)
+
+
+def _split_range(text: str, start: int, end: int, label: str, cue: str) -> list[tuple[int, int, str, str]]:
+    """ "between January 4 and March 2" is two dates, each with its own value, not one unreadable span."""
+    relation, core = _relation(text, start)
+    match = _RANGE.fullmatch(text[core:end])
+    if not match or not all(calendar_parts(match.group(g)) for g in ("a", "b")):
+        return [(start, end, label, cue)]
+    split = f"{cue}; a range cut in two"
+    return [(start, core + match.end("a"), label, split), (core + match.start("b"), end, label, split)]
 
 
 def _core(match: re.Match) -> int | str:
@@ -238,15 +266,75 @@ def _tense(sdoc, start: int, end: int) -> str:
 
 
 def read(expression: str, spacy_label: str, ctx: Context) -> Reading:
-    """Normalise one expression: the first reader that recognises it decides."""
+    """Normalise one expression: the first reader that recognises it decides.
+
+    An expression no reader knows is read again without its qualifiers
+    ("late 2013", "the end of August", "nearly a decade", "earlier Sunday",
+    "Sunday evening"): they place the time within the period, or hedge an
+    amount, and leave the value as it is; what was taken off is kept as
+    ``modifier``.
+    """
     text = " ".join(expression.lower().split())
+    reading = _first_reading(text, ctx)
+    modifiers = []
+    while reading is None:
+        core, modifier = _unqualified(text)
+        if core == text:
+            break
+        text = core
+        modifiers.append(modifier)
+        reading = _first_reading(text, ctx)
+    if reading is None:
+        reading = _month_of_year(text, ctx)
+    if reading is None:
+        label = "time" if spacy_label == "TIME" else "date"
+        return Reading(label, None, None, reader="no reader: left unnormalised")
+    if modifiers:
+        reading.extra["modifier"] = " ".join(modifiers)
+        reading.reader += " (without " + " / ".join(modifiers) + ")"
+    return reading
+
+
+def _first_reading(text: str, ctx: Context) -> Reading | None:
     for reader in READERS:
         reading = reader(text, ctx)
         if reading is not None:
             reading.reader = reader.__name__.lstrip("_").replace("_", " ")
             return reading
-    label = "time" if spacy_label == "TIME" else "date"
-    return Reading(label, None, None, reader="no reader: left unnormalised")
+    return None
+
+
+#: Qualifiers that place a time within its period or hedge an amount: (pattern, group of the rest, modifier).
+_QUALIFIERS = [
+    (re.compile(_APPROXIMATE + r" (.+)"), 1, "approximate"),
+    (re.compile(r"(early|mid|late)[ -](.+)"), 2, None),
+    (re.compile(r"the (beginning|start|end|middle|close|turn) of (.+)"), 2, None),
+    (re.compile(r"(earlier|later) (.+)"), 2, None),
+    (re.compile(r"(.+) (morning|afternoon|evening|night)"), 1, None),
+    (re.compile(r"(.+?) of (?:the )?(?:year|month|week)"), 1, "of the period"),
+]
+
+
+def _unqualified(text: str) -> tuple[str, str | None]:
+    """The expression without its outermost qualifier, and what the qualifier says (the text unchanged if none)."""
+    for pattern, rest, modifier in _QUALIFIERS:
+        match = pattern.fullmatch(text)
+        if match:
+            other = [g for i, g in enumerate(match.groups(), 1) if i != rest]
+            return match.group(rest), modifier or (other[0] if other else None)
+    return text, None
+
+
+def _month_of_year(text: str, ctx: Context) -> Reading | None:
+    """ "October of that year": a month placed by the year it names."""
+    match = re.fullmatch(r"(\w+)\.? of (.+)", text)
+    if not match or match.group(1) not in MONTHS:
+        return None
+    year = _first_reading(match.group(2), ctx)
+    if year is None or year.granularity != "year" or not year.value:
+        return None
+    return Reading("date", f"{year.value}-{MONTHS[match.group(1)]:02d}", "month", relative=year.relative,
+                   reader="month of a year")
 
 
 def _set(text: str, ctx: Context) -> Reading | None:
@@ -366,9 +454,63 @@ def _named_period(text: str, ctx: Context) -> Reading | None:
     if unit in ("week", "weekend"):
         if ref is None or not ctx.precise:
             return Reading("date", None, "week", relative=True)
-        year, week, _ = (ref + timedelta(weeks=step)).isocalendar()
+        # News weeks start on Sunday: on a Sunday, "this week" is the one that begins that day.
+        start = ref + timedelta(days=1) if ref.weekday() == 6 else ref
+        year, week, _ = (start + timedelta(weeks=step)).isocalendar()
         return Reading("date", f"{year}-W{week:02d}" + ("-WE" if unit == "weekend" else ""), "week", relative=True)
     return None
+
+
+def _anaphoric(text: str, ctx: Context) -> Reading | None:
+    """ "that year", "the same day": the period of the nearest date before it that is at least as precise."""
+    match = re.fullmatch(r"(?:that|the same) (day|month|year)", text)
+    if not match:
+        return None
+    unit = match.group(1)
+    keep = {"day": 10, "month": 7, "year": 4}[unit]
+    finer = {"day": ("day",), "month": ("day", "month"), "year": ("day", "month", "year")}[unit]
+    value = next((v[:keep] for g, v in reversed(ctx.earlier) if g in finer), None)
+    return Reading("date", value, unit, relative=True, extra={"antecedent": "the date before it"})
+
+
+def _season(text: str, ctx: Context) -> Reading | None:
+    """ "last spring", "next summer", "the winter of 2019" as "2015-SP"; a winter is named by the year it starts in."""
+    match = re.fullmatch(r"(?:(last|next|this|the) )?(spring|summer|fall|autumn|winter)(?: (?:of )?((?:1[5-9]|20)\d\d))?", text)
+    if not match:
+        return None
+    which, name, year = match.groups()
+    code, first_month = SEASONS[name]
+    if year:
+        return Reading("date", f"{year}-{code}", "season")
+    ref = ctx.reference
+    if ref is None or which == "the":
+        return Reading("date", None, "season", relative=True)
+    if which is None:
+        which = {"past": "last", "future": "next"}.get(ctx.tense, "this")
+
+    def start(y: int) -> date:
+        return date(y, first_month, 1)
+
+    def end(y: int) -> date:
+        return _add_months(start(y), 3)
+
+    if which == "this":
+        found = ref.year - 1 if name == "winter" and ref.month < 3 else ref.year
+    elif which == "last":
+        found = max(y for y in (ref.year - 2, ref.year - 1, ref.year) if end(y) <= ref)
+    else:
+        found = min(y for y in (ref.year, ref.year + 1) if start(y) > ref)
+    return Reading("date", f"{found}-{code}", "season", relative=True)
+
+
+def _anchored_day(text: str, ctx: Context) -> Reading | None:
+    """ "the next day", "the following week": counted from an event the sentence names, not from the reference."""
+    match = re.fullmatch(r"the (?:(next|following|previous|preceding) (day|week|month|year)|(day|week|month|year) (before|after))", text)
+    if not match or (match.group(1) == "next" and match.group(2) != "day"):
+        return None  # "the next week" is a stretch of time from now
+    unit = match.group(2) or match.group(3)
+    sign = "-" if (match.group(1) or match.group(4)) in ("previous", "preceding", "before") else ""
+    return Reading("date", None, None, relative=True, extra={"offset": f"{sign}P1{UNITS[unit]}", "anchor": "another event"})
 
 
 def _add_months(day: date, months: int) -> date:
@@ -380,7 +522,7 @@ def _offset(text: str, ctx: Context) -> Reading | None:
     match = re.fullmatch(rf"(.+?) ({_UNIT_ALT}) (ago|later|earlier|before|after)", text)
     if not match:
         return None
-    amount = number_value(match.group(1))
+    amount = _amount(match.group(1))
     unit = match.group(2).rstrip("s")
     period = _iso_duration(amount, unit)
     if match.group(3) != "ago":  # counted from another event, which this layer does not know
@@ -399,6 +541,12 @@ def _offset(text: str, ctx: Context) -> Reading | None:
     return Reading("date", f"{ref.year - years:04d}", "year", relative=True, extra={"offset": period})
 
 
+def _amount(text: str) -> float | None:
+    """How many units: "a decade" and "an hour" count one; a hedge ("more than a") leaves the number as it is."""
+    text = re.sub(rf"^{_APPROXIMATE} ", "", text)
+    return 1 if text in ("a", "an") else number_value(text)
+
+
 def _iso_duration(amount: float | None, unit: str) -> str | None:
     if amount is None:
         return None
@@ -411,7 +559,7 @@ def _duration(text: str, ctx: Context) -> Reading | None:
     match = re.fullmatch(rf"(?:(?:the )?(?:past|last|next|coming|previous|first|following) )?(.+?) ({_UNIT_ALT})", text)
     if not match:
         return None
-    amount = number_value(match.group(1))
+    amount = _amount(match.group(1))
     if amount is None:
         return None
     relative = bool(re.match(r"(?:the )?(?:past|last|next|coming|previous)\b", text))
@@ -437,4 +585,5 @@ def _clock(text: str, ctx: Context) -> Reading | None:
 
 
 #: Readers in the order they are tried.
-READERS = (_set, _calendar, _decade, _century, _deictic_day, _weekday, _named_period, _offset, _duration, _clock)
+READERS = (_set, _calendar, _decade, _century, _deictic_day, _weekday, _anaphoric, _season, _anchored_day,
+           _named_period, _offset, _duration, _clock)
