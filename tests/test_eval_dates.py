@@ -95,5 +95,5 @@ def test_floor_on_the_untouched_test_part():
     test = evaluate_parts(SHARED)["parts"]["test"]
     assert test["gold"] >= 60
     assert test["detection"]["recall"] >= 0.95
-    assert test["detection"]["precision"] >= 0.80
-    assert test["value_accuracy"] >= 0.75
+    assert test["detection"]["precision"] >= 0.84  # 0.865 measured
+    assert test["value_accuracy"] >= 0.85  # 0.868 measured
