@@ -175,3 +175,39 @@ def test_on_a_sunday_this_week_is_the_week_that_begins():
     assert d["last week"].attrs["value"] == "2016-W11" and d["this week"].attrs["value"] == "2016-W12"
     d = found(analyse("The ferry stopped last week and the talks resume this week.", published="2016-03-16"))
     assert d["last week"].attrs["value"] == "2016-W10" and d["this week"].attrs["value"] == "2016-W11"
+
+
+def test_holidays_hyphenated_lengths_and_seasons_found_by_pattern():
+    d = found(analyse(
+        "In her last speech before the Christmas holiday, the mayor outlines a 29-day closure and a two-year plan that "
+        "pays back in the first three years after opening. The quay reopens this fall.",
+        published="2015-12-22",
+    ))
+    holiday = next(s for t, s in d.items() if t.endswith("Christmas holiday"))
+    assert holiday.attrs["value"] == "2015-12-25"
+    assert d["29-day"].attrs["value"] == "P29D" and d["two-year"].attrs["value"] == "P2Y"
+    first = next(s for t, s in d.items() if t.startswith("the first three years"))
+    assert first.attrs["value"] == "P3Y"
+    assert d["this fall"].attrs["value"] == "2015-FA"
+
+
+def test_a_capitalised_today_inside_a_sentence_is_a_name():
+    doc = analyse("The skipper told HARBOUR TODAY that the crane failed. She hosts the ''Today'' radio hour.",
+                  published="2021-03-10")
+    assert not [s for s in doc.layer("dates") if doc.span_text(s).lower() == "today"]
+    d = found(analyse('The crane failed. "Today we stop," the skipper said.', published="2021-03-10"))
+    assert d["Today"].attrs["value"] == "2021-03-10"
+
+
+def test_an_offset_counts_from_the_day_dated_before_it():
+    d = found(analyse(
+        "The crews will meet again on April 20. On March 2 the crane failed, and two days later the quay closed. "
+        "The harbour was calm in 2019, and a week later a storm came.",
+        published="2021-03-10",
+    ))
+    later = d["two days later"].attrs
+    assert (later["value"], later["offset"], later["anchor"]) == ("2021-03-04", "P2D", "the date before it")
+    assert d["a week later"].attrs["value"] is None  # the date before it is a year: no day to count from
+    d = found(analyse("The union will strike on March 20. A day earlier, the talks failed.",
+                      published="2021-03-10"))
+    assert d["A day earlier"].attrs["value"] is None  # a planned date is not the event of a past-tense sentence

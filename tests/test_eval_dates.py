@@ -85,7 +85,7 @@ def test_the_packaged_gold_is_split_in_halves_and_keeps_no_text():
     data = json.loads(packaged_gold().read_text(encoding="utf-8"))
     files = [d["file"] for d in data["documents"]]
     tune, test = set(data["parts"]["tune"]), set(data["parts"]["test"])
-    assert not tune & test and tune | test == set(files) and abs(len(tune) - len(test)) <= 1
+    assert not tune & test and tune | test == set(files) and 0 <= len(tune) - len(test) <= 2  # each batch rounds up
     assert sum(len(d["dates"]) for d in data["documents"]) >= 120
     assert all(len(item) == 3 and isinstance(item[0], int) for d in data["documents"] for item in d["dates"])
 

@@ -52,17 +52,24 @@ _APPROXIMATE = (r"(?:(?:just|well) )?(?:nearly|almost|about|around|roughly|appro
 PARTS_OF_DAY = ("morning", "afternoon", "evening", "night")
 #: Seasons (northern hemisphere) as ISO 8601 / TIMEX codes, with the month each starts in.
 SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "fall": ("FA", 9), "autumn": ("FA", 9), "winter": ("WI", 12)}
+#: Holidays on a fixed day of the year: (month, day).
+HOLIDAYS = {"christmas": (12, 25), "christmas eve": (12, 24), "christmas day": (12, 25), "new year's day": (1, 1),
+            "new year's eve": (12, 31), "halloween": (10, 31), "valentine's day": (2, 14),
+            "independence day": (7, 4), "the fourth of july": (7, 4), "veterans day": (11, 11)}
+_HOLIDAY_ALT = "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True))
 #: Expressions spaCy's small model often misses, each with a name that becomes its cue.
 PATTERNS = {
     "deictic day": r"\b(?:yesterday|today|tonight|tomorrow)\b",
     "weekday": r"\b(?:(?:last|next|this|on)\s+)?(?:" + "|".join(WEEKDAYS) + r")\b",
     "named period": r"\b(?:last|next|this|previous|coming)\s+(?:week|month|year|weekend|" + _MONTH_ALT + r")\b",
+    "season": r"\b(?:last|next|this|previous|coming)\s+(?:spring|summer|fall|autumn|winter)\b(?!\s+(?:in|of)\b)",
     "offset": rf"\b{_COUNT_ALT}\s+{_UNIT_ALT}\s+(?:ago|later|earlier|before|after)\b",
     "decade": r"\b(?:the\s+)?(?:1[5-9]|20)\d0s\b|\bthe\s+'\d0s\b",
     "month and day": r"\b(?:" + _MONTH_ALT + r")\.?\s+[0-3]?\d(?:st|nd|rd|th)?(?:,?\s+(?:1[5-9]|20)\d\d)?\b",
     "day and month": r"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTH_ALT + r")(?:,?\s+(?:1[5-9]|20)\d\d)?\b",
     "year after preposition": r"\b(?:in|since|until|during|from|of)\s+(?P<date>(?:1[5-9]|20)\d\d)\b(?![,.]\d)",
     "coordinated year": r"\b(?:1[5-9]|20)\d\d\s+(?:and|or|to|through)\s+(?P<date>(?:1[5-9]|20)\d\d)\b(?![,.]\d)",
+    "holiday": r"\b(?:" + _HOLIDAY_ALT.replace("'", "['’]") + r")(?:\s+(?:holidays?|season|break))?\b",
     "set": r"\b(?:every|each)\s+(?:day|week|month|year|morning|night|weekend|" + "|".join(WEEKDAYS) + r")\b",
 }
 _COMPILED = {name: re.compile(p, re.IGNORECASE) for name, p in PATTERNS.items()}
@@ -90,7 +97,7 @@ class Context:
     precise: bool  # False when the reference is known only to the year
     tense: str  # past, present or future
     relation: str | None = None
-    earlier: tuple[tuple[str, str], ...] = ()  # (granularity, value) of the dates before, nearest last
+    earlier: tuple[tuple[str | None, str | None], ...] = ()  # (granularity, value) of the dates before, nearest last
 
 
 @dataclass
@@ -113,8 +120,7 @@ def dates(doc: Document) -> Iterator[Span]:
         relation, core_start = _relation(doc.text, start)
         ctx = Context(reference, precise, _tense(sdoc, core_start, end), relation, tuple(earlier))
         reading = read(doc.text[core_start:end], label, ctx)
-        if reading.value and reading.granularity in ("day", "month", "year"):
-            earlier.append((reading.granularity, reading.value))
+        earlier.append((reading.granularity, reading.value))
         depends = reading.relative and reading.value is not None
         attrs = {
             "value": reading.value,
@@ -147,7 +153,8 @@ def _expressions(text: str, sdoc) -> list[tuple[int, int, str, str]]:
     """Temporal expressions as (start, end, spaCy label, what found it), overlaps merged."""
     found = [(e.start_char, _extend_of_phrase(e), e.label_, f"spaCy {e.label_}") for e in sdoc.ents if _is_temporal(e)]
     for name, pattern in _COMPILED.items():
-        found += [(m.start(_core(m)), m.end(_core(m)), "DATE", f"pattern: {name}") for m in pattern.finditer(text)]
+        found += [(m.start(_core(m)), m.end(_core(m)), "DATE", f"pattern: {name}") for m in pattern.finditer(text)
+                  if not (name == "deictic day" and _in_a_name(text, m.start()))]
     found = [_with_relation(text, _without_on(text, f)) for f in found if is_temporal_phrase(text[f[0]:f[1]])]
     merged: list[list] = []
     for start, end, label, cue in sorted(found):
@@ -173,6 +180,17 @@ def _split_range(text: str, start: int, end: int, label: str, cue: str) -> list[
         return [(start, end, label, cue)]
     split = f"{cue}; a range cut in two"
     return [(start, core + match.end("a"), label, split), (core + match.start("b"), end, label, split)]
+
+
+def _in_a_name(text: str, start: int) -> bool:
+    """ "USA TODAY", the "Today" show: a deictic word with a capital inside a sentence is part of a name."""
+    if not text[start].isupper():
+        return False
+    before = text[max(0, start - 40):start].rstrip()
+    unquoted = before.rstrip("'\"“‘’”")
+    if not unquoted or unquoted[-1] in ".!?\n" or (unquoted != before and unquoted[-1] in ",:"):
+        return False
+    return True
 
 
 def _core(match: re.Match) -> int | str:
@@ -312,6 +330,7 @@ _QUALIFIERS = [
     (re.compile(r"(earlier|later) (.+)"), 2, None),
     (re.compile(r"(.+) (morning|afternoon|evening|night)"), 1, None),
     (re.compile(r"(.+?) of (?:the )?(?:year|month|week)"), 1, "of the period"),
+    (re.compile(r"(the .+) (after|before)"), 1, None),
 ]
 
 
@@ -469,7 +488,7 @@ def _anaphoric(text: str, ctx: Context) -> Reading | None:
     unit = match.group(1)
     keep = {"day": 10, "month": 7, "year": 4}[unit]
     finer = {"day": ("day",), "month": ("day", "month"), "year": ("day", "month", "year")}[unit]
-    value = next((v[:keep] for g, v in reversed(ctx.earlier) if g in finer), None)
+    value = next((v[:keep] for g, v in reversed(ctx.earlier) if g in finer and v), None)
     return Reading("date", value, unit, relative=True, extra={"antecedent": "the date before it"})
 
 
@@ -509,8 +528,26 @@ def _anchored_day(text: str, ctx: Context) -> Reading | None:
     if not match or (match.group(1) == "next" and match.group(2) != "day"):
         return None  # "the next week" is a stretch of time from now
     unit = match.group(2) or match.group(3)
-    sign = "-" if (match.group(1) or match.group(4)) in ("previous", "preceding", "before") else ""
-    return Reading("date", None, None, relative=True, extra={"offset": f"{sign}P1{UNITS[unit]}", "anchor": "another event"})
+    sign = -1 if (match.group(1) or match.group(4)) in ("previous", "preceding", "before") else 1
+    return _from_the_day_before(ctx, 1, unit, ("-" if sign < 0 else "") + f"P1{UNITS[unit]}", sign)
+
+
+def _from_the_day_before(ctx: Context, amount: float | None, unit: str, offset: str, sign: int) -> Reading:
+    """ "two days later", "the next day": counted from the event, taken to be the nearest date before it
+    (in a past-tense sentence, the nearest that is not after the reference).
+
+    Only when that date is a day and the offset a whole number of days or
+    weeks; otherwise the value stays unknown and the offset is kept.
+    """
+    ahead = ctx.reference.isoformat() if ctx.reference and ctx.tense == "past" else None
+    # In a past-tense sentence the event is in the past: a date after the reference is another, planned one.
+    last = next((e for e in reversed(ctx.earlier) if not (ahead and e[0] == "day" and e[1] and e[1] > ahead)), None)
+    if last is None or last[0] != "day" or not last[1] or unit not in ("day", "week") or amount is None \
+            or amount != int(amount):
+        return Reading("date", None, None, relative=True, extra={"offset": offset, "anchor": "another event"})
+    days = int(amount) * (7 if unit == "week" else 1) * sign
+    value = (date.fromisoformat(last[1]) + timedelta(days=days)).isoformat()
+    return Reading("date", value, "day", relative=True, extra={"offset": offset, "anchor": "the date before it"})
 
 
 def _add_months(day: date, months: int) -> date:
@@ -520,13 +557,14 @@ def _add_months(day: date, months: int) -> date:
 
 def _offset(text: str, ctx: Context) -> Reading | None:
     match = re.fullmatch(rf"(.+?) ({_UNIT_ALT}) (ago|later|earlier|before|after)", text)
-    if not match:
+    if not match or match.group(1).startswith("the "):
         return None
     amount = _amount(match.group(1))
     unit = match.group(2).rstrip("s")
     period = _iso_duration(amount, unit)
-    if match.group(3) != "ago":  # counted from another event, which this layer does not know
-        return Reading("date", None, None, relative=True, extra={"offset": period, "anchor": "another event"})
+    if match.group(3) != "ago":  # counted from another event: the day dated just before, if there is one
+        sign = -1 if match.group(3) in ("earlier", "before") else 1
+        return _from_the_day_before(ctx, amount, unit, ("-" if sign < 0 else "") + (period or ""), sign)
     ref = ctx.reference
     if ref is None or amount is None or amount != int(amount):
         return Reading("date", None, None, relative=True, extra={"offset": period})
@@ -555,7 +593,18 @@ def _iso_duration(amount: float | None, unit: str) -> str | None:
     return f"P{number}{UNITS[unit]}"
 
 
+def _holiday(text: str, ctx: Context) -> Reading | None:
+    """ "Christmas", "the Christmas holiday": the day, placed in the year as a day without a year is."""
+    match = re.fullmatch(r"(?:the )?(.+?)(?: (?:holidays?|season|break))?", text.replace("’", "'"))
+    if not match or match.group(1) not in HOLIDAYS:
+        return None
+    month, day = HOLIDAYS[match.group(1)]
+    placed = _place(month, day, ctx)
+    return Reading("date", placed.isoformat() if placed else None, "day", relative=True)
+
+
 def _duration(text: str, ctx: Context) -> Reading | None:
+    text = re.sub(rf"^(\w+)-({_UNIT_ALT[3:-1]})$", r"\1 \2", text)  # "a 29-day period"
     match = re.fullmatch(rf"(?:(?:the )?(?:past|last|next|coming|previous|first|following) )?(.+?) ({_UNIT_ALT})", text)
     if not match:
         return None
@@ -585,5 +634,5 @@ def _clock(text: str, ctx: Context) -> Reading | None:
 
 
 #: Readers in the order they are tried.
-READERS = (_set, _calendar, _decade, _century, _deictic_day, _weekday, _anaphoric, _season, _anchored_day,
+READERS = (_set, _calendar, _decade, _century, _deictic_day, _weekday, _anaphoric, _season, _holiday, _anchored_day,
            _named_period, _offset, _duration, _clock)
