@@ -10,17 +10,18 @@ value that rests on a date inferred from the text says so (``inferred``),
 so a fact-checker can tell a dated fact from a reconstruction.
 
 attrs: ``value`` (ISO 8601: "2020-01-03", "2020-01", "2020", "2020-W02",
-"2020-SU" for a season, "199" for a decade, "P2D" for a duration or a set's period, "T15:00"; or
-null), ``granularity`` (day, week, month, season, year, decade, century, duration,
-time, or null), ``relative``, ``inferred``, ``reference`` (ISO day or
+"2020-SU" for a season, "199" for a decade, "P2D" for a duration or a set's
+period, "T15:00"; or null), ``granularity`` (day, week, month, season, year,
+decade, century, duration, time, or null), ``relative``, ``inferred``, ``reference`` (ISO day or
 null), ``reference_source`` (published, override, inferred, none), ``cue``
 (what found the expression and what read it), and where they apply
 ``relation`` (since, until, before, after, by, from, between: the
 preposition that makes the date a boundary), ``modifier`` (what a qualifier
 such as "late", "the end of", "more than" or "earlier" adds to the value it
 leaves unchanged), ``offset`` (the ISO duration of "two days
-later", whose anchor is another event, not the reference) and ``tense``
-(the tense used to place a year-less date).
+later", counted from another event, not the reference: the day dated before
+it, as ``anchor`` says, or no value when there is none) and ``tense`` (the
+tense used to place a year-less date).
 """
 
 from __future__ import annotations
