@@ -85,7 +85,7 @@ def test_eval_defaults_resolve_against_the_checkout_not_the_working_directory(tm
 
 @pytest.mark.parametrize("layer, where", [
     ("events", "data/plover_gsr/PLOVER_GSR_CAMEO.json"), ("modality", "data/meantime_factuality"),
-    ("entities", "data/re3d"),
+    ("entities", "data/re3d"), ("dates", "."),
 ])
 def test_eval_without_the_shared_data_says_where_to_point_it(tmp_path, layer, where):
     # A copy of the package with no shared/ beside it, as an installed unspin has none.

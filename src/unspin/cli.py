@@ -829,10 +829,11 @@ _GOLD = {
     "events": ("unspin.eval.events", "evaluate_plover_parts", "data/plover_gsr/PLOVER_GSR_CAMEO.json"),
     "modality": ("unspin.eval.modality", "evaluate_meantime_parts", "data/meantime_factuality"),
     "attributions": ("unspin.eval.attributions", "evaluate_polnear_parts", "data/polnear"),
+    "dates": ("unspin.eval.dates", "evaluate_parts", "."),
 }
 
 
-def _eval_layer(layer: str, path: Optional[Path], json_out: bool) -> None:
+def _eval_layer(layer: str, path: Optional[Path], json_out: bool, **options) -> None:
     """Run one layer's evaluation on each part of its split and print the parts side by side (or JSON)."""
     import importlib
 
@@ -849,9 +850,9 @@ def _eval_layer(layer: str, path: Optional[Path], json_out: bool) -> None:
         raise typer.Exit(2)
     module = importlib.import_module(module_name)
     try:
-        result = getattr(module, function)(target)
+        result = getattr(module, function)(target, **options)
     except (ValueError, OSError) as exc:
-        err.print(f"unspin: error: {target}: {exc}", markup=False)
+        err.print(f"unspin: error: {target}: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(1)
     if json_out:
         typer.echo(json.dumps(result, indent=2, default=str))
@@ -924,6 +925,26 @@ def eval_attributions(
     the train articles set aside for choosing (unspin/eval/splits/polnear_layers.json) are scored beside it.
     """
     _eval_layer("attributions", path, json_out)
+
+
+@eval_app.command("dates")
+def eval_dates(
+    path: Optional[Path] = typer.Argument(
+        None, help="The shared data folder the gold's file names are relative to (default: ../shared beside the checkout).",
+        show_default=False,
+    ),
+    gold: Optional[Path] = typer.Option(
+        None, "--gold", help="A dates gold file of your own (default: the hand-made PolNeAR gold shipped with unspin).",
+        show_default=False,
+    ),
+    json_out: bool = _JSON_OPTION,
+) -> None:
+    """Dates against date expressions annotated by hand: detection P and R, exact ISO value accuracy.
+
+    Each article is analysed with its publication date as the reference. The tune and test halves of the
+    annotated articles (a seeded shuffle, in the gold file) are scored side by side: quote the test part.
+    """
+    _eval_layer("dates", path, json_out, gold=gold)
 
 
 @eval_app.command("stories")

@@ -117,7 +117,7 @@ class Inference:
     """A reference date read from the text, how precise it is, and what decided it."""
 
     date: date
-    precision: str  # "day" or "year"
+    precision: str  # "day", "month" or "year"
     cue: str
 
 
@@ -142,7 +142,7 @@ def reference_date(doc: Document, override: str | None = None) -> tuple[date | N
 
 
 def infer_reference(doc: Document) -> Inference | None:
-    """The earliest date the article can have been written, judged from its own text.
+    """The earliest date the article can have been written, judged from its own text and page.
 
     A report is written after what it reports, so the lower bound is the
     latest day it dates. The current year is taken to be the most recent year
@@ -150,15 +150,22 @@ def infer_reference(doc: Document) -> Inference | None:
     that are a deadline, "by 2030"); a month and day given without a year
     ("January 3") are placed in that year. The reference is the latest
     fully dated day in that year; when the text dates no day in it, it is
-    1 January of that year, with precision "year" (day-level expressions such
-    as "yesterday" are then left unresolved). Reads spaCy's DATE entities.
+    the first of the latest month named in that year, with precision "month",
+    else 1 January of that year, with precision "year" (day-level
+    expressions such as "yesterday" are then left unresolved). Reads spaCy's
+    DATE entities.
+
+    When the text names no year, a line of the page that is only a month and
+    a year, or a full date ("NOVEMBER 2026", a campaign month or a dateline,
+    in the text or in its furniture), dates the page instead: see
+    ``_from_stamp``.
     """
     from unspin.analyze.nlp import parse  # spaCy is loaded only when a guess is needed
 
     mentions = list(_dated_mentions(parse(doc)))
     years = [(parts.year, text) for parts, text in mentions if parts.year]
     if not years:
-        return None
+        return _from_stamp(doc, mentions)
     year, year_cue = max(years)
     days = [
         (date(year, parts.month, parts.day), text)
@@ -168,7 +175,51 @@ def infer_reference(doc: Document) -> Inference | None:
     if days:
         latest, cue = max(days)
         return Inference(latest, "day", f"latest day dated in {year} ({cue!r}), {year} being the latest year named")
+    months = [(parts.month, text) for parts, text in mentions if parts.year == year and parts.month]
+    if months:
+        month, cue = max(months)
+        return Inference(date(year, month, 1), "month", f"latest month named in {year} ({cue!r})")
     return Inference(date(year, 1, 1), "year", f"latest year named ({year_cue!r})")
+
+
+def stamp_lines(doc: Document) -> list[tuple[CalendarParts, str]]:
+    """Lines of the text or of the furniture that are nothing but a month and a year, or a full date."""
+    lines = doc.text.splitlines() + [line for f in doc.furniture for line in f.text.splitlines()]
+    stamps = []
+    for line in lines:
+        parts = calendar_parts(line.strip()) if len(line.strip()) <= 30 else None
+        if parts and parts.year and parts.month:
+            stamps.append((parts, line.strip()))
+    return stamps
+
+
+def _from_stamp(doc: Document, mentions: list[tuple[CalendarParts, str]]) -> Inference | None:
+    """A reference from the page's date stamp, for a text that names no year.
+
+    A day the text gives without a year ("November 12") is placed in the
+    stamp's year, or the year before when it falls after the stamp's month,
+    and the latest such day is the reference. Failing one, a full-date stamp
+    is the reference day; a month stamp gives the month's first day, with
+    precision "month" (day-level expressions are then left unresolved).
+    """
+    stamps = stamp_lines(doc)
+    if not stamps:
+        return None
+    stamp, line = max(stamps, key=lambda s: (s[0].year, s[0].month, s[0].day or 0))
+    days = []
+    for parts, text in mentions:
+        if parts.month and parts.day and parts.year is None:
+            year = stamp.year - 1 if (parts.month, parts.day) > (stamp.month, stamp.day or 31) else stamp.year
+            try:
+                days.append((date(year, parts.month, parts.day), text))
+            except ValueError:  # 29 February outside a leap year
+                continue
+    if days:
+        latest, cue = max(days)
+        return Inference(latest, "day", f"latest day dated ({cue!r}) placed by the page's date line {line!r}")
+    if stamp.day:
+        return Inference(date(stamp.year, stamp.month, stamp.day), "day", f"the page's date line {line!r}")
+    return Inference(date(stamp.year, stamp.month, 1), "month", f"the page's month line {line!r}")
 
 
 def _dated_mentions(sdoc) -> Iterable[tuple[CalendarParts, str]]:
