@@ -204,4 +204,4 @@ HEADLINE = [
 
 
 def format_parts(result: dict) -> str:
-    return side_by_side(result, HEADLINE, format_table)
+    return side_by_side(result, HEADLINE, lambda scores, part: format_table(scores))
