@@ -327,15 +327,11 @@ def inside_quote(content: tuple[int, int], quoted: SpanIndex) -> bool:
     return any(overlaps(content, q) and content[1] <= q[1] + 1 for q in quoted.containing(content[0]))
 
 
-@registry.component("attributions", assigns="attributions", requires=["sentences"])
-def attributions(doc: Document) -> Iterator[Span]:
-    sdoc = parse(doc)
-    text = doc.text
+def rule_attributions(sdoc) -> list[tuple[str, tuple]]:
+    """(label, found) for every attribution the hand rules read: quotations first, then reported speech."""
     quotes = list(direct_quotes(sdoc))
     quote_cues = {q[3] for q in quotes}
-    index = EntityIndex(mentions(doc))
-    for found in quotes:
-        yield make_span("quote", found, text, index)
+    found_all: list[tuple[str, tuple]] = [("quote", q) for q in quotes]
     quoted = SpanIndex(Bounds(*q[0]) for q in quotes)
     seen: set[tuple[int, int]] = set()
     for found in [*reported_speech(sdoc), *according_to(sdoc), *vague_adverbs(sdoc)]:
@@ -345,4 +341,54 @@ def attributions(doc: Document) -> Iterator[Span]:
         if inside_quote(content, quoted):
             continue
         seen.add(cue_bounds)
-        yield make_span("reported", found, text, index)
+        found_all.append(("reported", found))
+    return found_all
+
+
+def cue_probability(sdoc, probs, bounds: tuple[int, int]) -> float:
+    span = sdoc.char_span(bounds[0], bounds[1], alignment_mode="expand")
+    return max((float(probs[t.i]) for t in span), default=0.0) if span is not None else 0.0
+
+
+def combined(sdoc, model, probs=None) -> list[tuple[str, tuple]]:
+    """The rules' attributions and the tagger's, combined as the model's ``mode`` says.
+
+    ``rule``: the rules alone; ``model``: the tagger's cues alone; ``both``:
+    the rules, and the tagger's cues that no rule cue overlaps; ``gated``:
+    as ``both``, keeping a rule cue only when the tagger gives it at least
+    the model's ``gate`` probability.
+    """
+    from unspin.analyze.cue_model import cue_groups
+    from unspin.analyze.cue_reading import read_cue
+
+    rules = rule_attributions(sdoc)
+    if model is None or model.mode == "rule":
+        return rules
+    if probs is None:
+        probs = model.probabilities(sdoc)
+    kept = [] if model.mode == "model" else [
+        (label, found) for label, found in rules
+        if model.mode == "both" or cue_probability(sdoc, probs, found[3]) >= model.gate
+    ]
+    taken = [found[3] for _, found in kept]
+    text = text_of(sdoc)
+    quotes = [(a, b) for a, b in quotations(text) if len(text[a:b].split()) >= MIN_QUOTE_WORDS]
+    inside = SpanIndex(Bounds(a, b) for a, b in quotes)
+    for group in cue_groups(probs, sdoc, model.threshold):
+        found = read_cue(group, sdoc, probs, quotes)
+        if found is None or any(overlaps(found[3], t) for t in taken):
+            continue
+        taken.append(found[3])
+        kept.append(("quote" if inside_quote(found[0], inside) else "reported", found))
+    return sorted(kept, key=lambda item: (item[1][0][0], item[1][3][0]))
+
+
+@registry.component("attributions", assigns="attributions", requires=["sentences"])
+def attributions(doc: Document) -> Iterator[Span]:
+    """Rules and the shipped cue tagger (``models/attributions``), as its card says they score best."""
+    from unspin.analyze.cue_model import shipped
+
+    sdoc = parse(doc)
+    index = EntityIndex(mentions(doc))
+    for label, found in combined(sdoc, shipped()):
+        yield make_span(label, found, doc.text, index)
