@@ -14,7 +14,10 @@ Labels: ``quote`` (direct speech in quotation marks) and ``reported``
 present, ``cue`` and ``cue_span`` (the verb or phrase that introduces it),
 ``vague`` (bool); for a pronoun speaker read as a name given earlier,
 ``source`` is that name, ``source_from`` the pronoun and
-``source_entity_span`` where the name stands.
+``source_entity_span`` where the name stands. An attribution found by the
+cue tagger has ``statement``: false when what it introduces is an object or
+an aim ("would not comment on the deal", "plans to cut jobs"), which the
+``modality`` layer does not count as reported speech.
 """
 
 from __future__ import annotations
@@ -312,8 +315,11 @@ def direct_quotes(sdoc) -> Iterator[tuple[tuple[int, int], object, object, tuple
 
 
 def make_span(label: str, found, text: str, index: EntityIndex | None = None) -> Span:
-    (start, end), cue, source, (cue_start, cue_end) = found
+    """The span of one attribution; a fifth member of ``found`` (from the cue tagger) is ``statement``."""
+    (start, end), cue, source, (cue_start, cue_end) = found[:4]
     attrs = {"cue": text[cue_start:cue_end], "cue_span": [cue_start, cue_end]}
+    if len(found) > 4:
+        attrs["statement"] = found[4]
     attrs.update(source_attrs(source, index))
     return Span(start, end, label, attrs=attrs)
 
@@ -353,7 +359,9 @@ def cue_probability(sdoc, probs, bounds: tuple[int, int]) -> float:
 def combined(sdoc, model, probs=None) -> list[tuple[str, tuple]]:
     """The rules' attributions and the tagger's, combined as the model's ``mode`` says.
 
-    ``rule``: the rules alone; ``model``: the tagger's cues alone; ``both``:
+    ``rule``: the rules alone; ``model``: the tagger's cues alone, and the
+    rules' "reportedly"/"allegedly" (vague sourcing, which PolNeAR does not
+    count as a cue, so the tagger never learnt it); ``both``:
     the rules, and the tagger's cues that no rule cue overlaps; ``gated``:
     as ``both``, keeping a rule cue only when the tagger gives it at least
     the model's ``gate`` probability.
@@ -366,9 +374,10 @@ def combined(sdoc, model, probs=None) -> list[tuple[str, tuple]]:
         return rules
     if probs is None:
         probs = model.probabilities(sdoc)
-    kept = [] if model.mode == "model" else [
+    kept = [
         (label, found) for label, found in rules
-        if model.mode == "both" or cue_probability(sdoc, probs, found[3]) >= model.gate
+        if model.mode == "both" or found[1].lower_ in VAGUE_ADVERBS
+        or (model.mode == "gated" and cue_probability(sdoc, probs, found[3]) >= model.gate)
     ]
     taken = [found[3] for _, found in kept]
     text = text_of(sdoc)

@@ -107,45 +107,54 @@ def quote_near(cue, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
     return best[1] if best else None
 
 
-def content_of(cue, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """What a cue introduces: its clausal complement, a quotation beside it, its object, or its clause."""
+def content_of(cue, quotes: list[tuple[int, int]]) -> tuple[tuple[int, int] | None, bool]:
+    """What a cue introduces, and whether it is a statement (a clause or a quotation, not an object or an aim).
+
+    In order: its clausal complement, a quotation beside it, its object, or the clause it modifies.
+    """
     if cue.lower_ == "according":
         to = next((c for c in cue.children if c.lower_ == "to"), None)
         source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
         end = phrase_bounds(source)[1] if source is not None else cue.idx + len(cue.text)
-        return claim_around(cue, cue.idx, end)
+        return claim_around(cue, cue.idx, end), True
     children = {c.dep_: c for c in cue.children}
-    for dep in CONTENT_DEPS[:2]:
-        if dep in children:
-            return content_bounds(children[dep])
+    if "ccomp" in children:
+        return content_bounds(children["ccomp"]), True
+    if "xcomp" in children:
+        return content_bounds(children["xcomp"]), False  # "plans to cut": an aim, not a statement
     quoted = quote_near(cue, quotes)
     if quoted is not None:
-        return quoted
+        return quoted, True
     for dep in CONTENT_DEPS[2:]:
         if dep in children:
-            return content_bounds(children[dep])
+            return content_bounds(children[dep]), False
     for child in cue.children:
         if child.dep_ == "prep":
             obj = next((g for g in child.children if g.dep_ in ("pobj", "pcomp")), None)
             if obj is not None:
-                return content_bounds(obj)
+                return content_bounds(obj), False
     if cue.pos_ not in ("VERB", "AUX") and cue.head.i != cue.i:
         head = cue.head
         while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
             head = head.head
         bounds = content_bounds(head)
         if bounds[0] <= cue.idx < bounds[1]:
-            return claim_around(cue, cue.idx, cue.idx + len(cue.text))
-        return bounds
-    return None
+            return claim_around(cue, cue.idx, cue.idx + len(cue.text)), True
+        return bounds, True
+    return None, False
 
 
 def read_cue(group: list[int], sdoc, probs, quotes: list[tuple[int, int]]):
-    """(content bounds, cue token, source head, cue bounds) for one run of cue tokens, or None without content."""
+    """(content bounds, cue token, source head, cue bounds, is a statement) for one run of cue tokens.
+
+    None when nothing around the cue can be its content.
+    """
     cue = anchor(group, sdoc, probs)
+    while len(group) > 1 and sdoc[group[0]].dep_ in ("aux", "auxpass") and group[0] != cue.i:
+        group = group[1:]  # "is reported", "has said": the cue is the verb, as the rules give it
     first, last = sdoc[group[0]], sdoc[group[-1]]
     cue_bounds = (first.idx, last.idx + len(last.text))
-    content = content_of(cue, quotes)
+    content, statement = content_of(cue, quotes)
     if content is None:
         sent = cue.sent
         after = (cue_bounds[1], sent.end_char)
@@ -154,4 +163,4 @@ def read_cue(group: list[int], sdoc, probs, quotes: list[tuple[int, int]]):
         content = after if len(text[after[0]:after[1]].strip(" ,.;:")) > 1 else before
         if len(text[content[0]:content[1]].strip(" ,.;:")) <= 1:
             return None
-    return content, cue, source_of(cue), cue_bounds
+    return content, cue, source_of(cue), cue_bounds, statement
