@@ -120,8 +120,9 @@ def write(path: Path, run: Run, command: str, size_bytes: int) -> None:
         f"{s['both']['threshold']}" + (f", gate {s['both']['gate']}" if s['both']['mode'] == 'gated' else "")
         + "). The layer ships the one named under Design.",
         "",
-        "Kinds of source among the attributions found (named, vague, a bare pronoun, none); for gold only the "
-        "pronoun share is read independently of unspin:",
+        "Kinds of source, as shares of all the layer's attributions and of all gold ones (named, vague, a bare "
+        "pronoun, none; the layer reports a missing source as vague); for gold only the pronoun share is read "
+        "independently of unspin:",
         "",
         *(kinds_table(run) if run.test else ["(the data has no dev part)"]),
         "",
