@@ -12,6 +12,7 @@ every choice is made, for the model card only.
 
 from __future__ import annotations
 
+import bisect
 import platform
 import random
 import tempfile
@@ -92,8 +93,6 @@ def cue_labels(sdoc, article: Article) -> list[int]:
     segments = sorted(seg for gold in article.attributions for seg in gold.cue)
     starts = [s for s, _ in segments]
     labels = []
-    import bisect
-
     for token in sdoc:
         a, b = token.idx, token.idx + len(token.text)
         j = bisect.bisect_left(starts, b)
@@ -110,7 +109,8 @@ def design(feature_lists: list[list[str]], vocabulary: dict[str, int]):
         indices.extend(cols)
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float32)
-    return csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr)), shape=(len(feature_lists), len(vocabulary)))
+    shape = (len(feature_lists), len(vocabulary))
+    return csr_matrix((data, np.array(indices, dtype=np.int32), np.array(indptr)), shape=shape)
 
 
 def fit_model(features: list[list[str]], labels: list[int], c: float) -> tuple[list[str], np.ndarray, float]:
@@ -210,14 +210,15 @@ def train(data: Path, out: Path, cache: Path | None = None, fit_articles: int | 
     run.seconds["choose"] = time.perf_counter() - t
 
     run.choose["model"], run.choose["both"] = best["model"][0], best["both"][0]
-    winner = max(("rule", "model", "both"), key=lambda k: (
-        run.choose[k]["cue"]["precision"] >= MIN_PRECISION, run.choose[k]["cue"]["f1"], run.choose[k]["source_accuracy"]))
+    winner = max(("rule", "model", "both"), key=lambda k: (run.choose[k]["cue"]["precision"] >= MIN_PRECISION,
+                                                           run.choose[k]["cue"]["f1"], run.choose[k]["source_accuracy"]))
     shipped_kind = winner if winner != "rule" else "both"
     figures, model, (names, weights, intercept, c) = best[shipped_kind]
     if winner == "rule":
         model = model.with_choices(mode="rule")
     run.settings = {"C": c, "threshold": model.threshold, "gate": model.gate, "mode": model.mode,
-                    "winner_on_choose": winner, "model_alone": {"C": best["model"][2][3], "threshold": best["model"][1].threshold},
+                    "winner_on_choose": winner,
+                    "model_alone": {"C": best["model"][2][3], "threshold": best["model"][1].threshold},
                     "both": {"C": best["both"][2][3], "mode": best["both"][1].mode,
                              "threshold": best["both"][1].threshold, "gate": best["both"][1].gate}}
     run.features = len(names)
