@@ -52,7 +52,7 @@ def _t(tid: str, role: str, text: str, phrase: str, after: int = 0) -> str:
 PRECISION_FLOOR, RECALL_FLOOR, SOURCE_FLOOR = 0.0, 0.0, 0.0
 
 TEXT = ("The harbour master said the ferry would resume on Monday. "
-        "Residents of the island believe the timetable is wrong.\n")
+        "The island council believes the timetable is wrong.\n")
 
 
 def test_attributions_are_scored_by_cue_with_source_and_content(tmp_path):
@@ -60,9 +60,9 @@ def test_attributions_are_scored_by_cue_with_source_and_content(tmp_path):
            + _t("T3", "Content", TEXT, "the ferry would resume on Monday")
            + _t("T4", "Attribution", TEXT, "said")
            + "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
-           + _t("T5", "Source", TEXT, "Residents of the island") + _t("T6", "Cue", TEXT, "believe")
+           + _t("T5", "Source", TEXT, "The island council") + _t("T6", "Cue", TEXT, "believes")
            + _t("T7", "Content", TEXT, "the timetable is wrong")
-           + _t("T8", "Attribution", TEXT, "believe")
+           + _t("T8", "Attribution", TEXT, "believes")
            + "E2\tAttribution:T8 Content:T7 Cue:T6 Source:T5\n")
     _polnear_folder(tmp_path, "dev", "pub_2016-01-01_ferry", TEXT, ann)
     [article] = load_polnear(tmp_path)

@@ -1237,6 +1237,51 @@ def train_paragraphs(
         raise typer.Exit(1)
 
 
+@train_app.command("attributions")
+def train_attributions(
+    data: Path = typer.Option(
+        ..., "--data", help="PolNeAR's folder, holding train/ and dev/ (text/ and attributions/ in each).",
+        exists=True, file_okay=False, show_default=False,
+    ),
+    out: Optional[Path] = typer.Option(
+        None, "--out", help="Where to write the model (default: the package's models/attributions, replacing it).",
+        show_default=False,
+    ),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache", help="Folder for the articles' parses, reused by a rerun (default: unspin-polnear-parses "
+        "in the system's temporary folder).", file_okay=False, show_default=False,
+    ),
+    fit_articles: Optional[int] = typer.Option(
+        None, "--fit-articles", min=1, help="Fit on this many of the fit articles (a seeded draw; default: all).",
+        show_default=False,
+    ),
+) -> None:
+    """Train the attribution cue tagger: fit on PolNeAR's fit part, choose on choose, score dev once.
+
+    Writes weights.npz, config.json and MODEL_CARD.md (figures of rules
+    alone, model alone and both, on choose and on dev). Parsing the articles
+    is most of the time; the parses are cached for a rerun.
+    """
+    from unspin.analyze.cue_card import write
+    from unspin.analyze.cue_model import WEIGHTS, model_dir
+    from unspin.analyze.cue_train import train
+
+    target = out or model_dir()
+    command = "unspin train attributions --data " + str(data) + (
+        f" --fit-articles {fit_articles}" if fit_articles else "")
+    say = lambda line: err.print(line, markup=False, soft_wrap=True)  # noqa: E731
+    try:
+        run_ = train(data, target, cache=cache, fit_articles=fit_articles, say=say)
+    except ValueError as exc:
+        err.print(f"unspin: error: {data}: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    write(target / "MODEL_CARD.md", run_, command, (target / WEIGHTS).stat().st_size)
+    for name, figures in run_.test.items():
+        say(f"dev, {name}: cue F1 {figures['cue']['f1']:.3f} (P {figures['cue']['precision']:.3f}, "
+            f"R {figures['cue']['recall']:.3f}), source {figures['source_accuracy']:.3f}")
+    say(f"wrote {target} ({run_.settings['mode']}) in {run_.seconds['total'] / 60:.1f} minutes")
+
+
 def run() -> None:  # console-script entry point
     try:
         explicit(os.environ.get(ENV))

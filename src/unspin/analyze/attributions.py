@@ -14,7 +14,10 @@ Labels: ``quote`` (direct speech in quotation marks) and ``reported``
 present, ``cue`` and ``cue_span`` (the verb or phrase that introduces it),
 ``vague`` (bool); for a pronoun speaker read as a name given earlier,
 ``source`` is that name, ``source_from`` the pronoun and
-``source_entity_span`` where the name stands.
+``source_entity_span`` where the name stands. An attribution found by the
+cue tagger has ``statement``: false when what it introduces is an object or
+an aim ("would not comment on the deal", "plans to cut jobs"), which the
+``modality`` layer does not count as reported speech.
 """
 
 from __future__ import annotations
@@ -312,8 +315,11 @@ def direct_quotes(sdoc) -> Iterator[tuple[tuple[int, int], object, object, tuple
 
 
 def make_span(label: str, found, text: str, index: EntityIndex | None = None) -> Span:
-    (start, end), cue, source, (cue_start, cue_end) = found
+    """The span of one attribution; a fifth member of ``found`` (from the cue tagger) is ``statement``."""
+    (start, end), cue, source, (cue_start, cue_end) = found[:4]
     attrs = {"cue": text[cue_start:cue_end], "cue_span": [cue_start, cue_end]}
+    if len(found) > 4:
+        attrs["statement"] = found[4]
     attrs.update(source_attrs(source, index))
     return Span(start, end, label, attrs=attrs)
 
@@ -327,15 +333,11 @@ def inside_quote(content: tuple[int, int], quoted: SpanIndex) -> bool:
     return any(overlaps(content, q) and content[1] <= q[1] + 1 for q in quoted.containing(content[0]))
 
 
-@registry.component("attributions", assigns="attributions", requires=["sentences"])
-def attributions(doc: Document) -> Iterator[Span]:
-    sdoc = parse(doc)
-    text = doc.text
+def rule_attributions(sdoc) -> list[tuple[str, tuple]]:
+    """(label, found) for every attribution the hand rules read: quotations first, then reported speech."""
     quotes = list(direct_quotes(sdoc))
     quote_cues = {q[3] for q in quotes}
-    index = EntityIndex(mentions(doc))
-    for found in quotes:
-        yield make_span("quote", found, text, index)
+    found_all: list[tuple[str, tuple]] = [("quote", q) for q in quotes]
     quoted = SpanIndex(Bounds(*q[0]) for q in quotes)
     seen: set[tuple[int, int]] = set()
     for found in [*reported_speech(sdoc), *according_to(sdoc), *vague_adverbs(sdoc)]:
@@ -345,4 +347,57 @@ def attributions(doc: Document) -> Iterator[Span]:
         if inside_quote(content, quoted):
             continue
         seen.add(cue_bounds)
-        yield make_span("reported", found, text, index)
+        found_all.append(("reported", found))
+    return found_all
+
+
+def cue_probability(sdoc, probs, bounds: tuple[int, int]) -> float:
+    span = sdoc.char_span(bounds[0], bounds[1], alignment_mode="expand")
+    return max((float(probs[t.i]) for t in span), default=0.0) if span is not None else 0.0
+
+
+def combined(sdoc, model, probs=None) -> list[tuple[str, tuple]]:
+    """The rules' attributions and the tagger's, combined as the model's ``mode`` says.
+
+    ``rule``: the rules alone; ``model``: the tagger's cues alone, and the
+    rules' "reportedly"/"allegedly" (vague sourcing, which PolNeAR does not
+    count as a cue, so the tagger never learnt it); ``both``:
+    the rules, and the tagger's cues that no rule cue overlaps; ``gated``:
+    as ``both``, keeping a rule cue only when the tagger gives it at least
+    the model's ``gate`` probability.
+    """
+    from unspin.analyze.cue_model import cue_groups
+    from unspin.analyze.cue_reading import read_cue
+
+    rules = rule_attributions(sdoc)
+    if model is None or model.mode == "rule":
+        return rules
+    if probs is None:
+        probs = model.probabilities(sdoc)
+    kept = [
+        (label, found) for label, found in rules
+        if model.mode == "both" or found[1].lower_ in VAGUE_ADVERBS
+        or (model.mode == "gated" and cue_probability(sdoc, probs, found[3]) >= model.gate)
+    ]
+    taken = [found[3] for _, found in kept]
+    text = text_of(sdoc)
+    quotes = [(a, b) for a, b in quotations(text) if len(text[a:b].split()) >= MIN_QUOTE_WORDS]
+    inside = SpanIndex(Bounds(a, b) for a, b in quotes)
+    for group in cue_groups(probs, sdoc, model.threshold):
+        found = read_cue(group, sdoc, probs, quotes)
+        if found is None or any(overlaps(found[3], t) for t in taken):
+            continue
+        taken.append(found[3])
+        kept.append(("quote" if inside_quote(found[0], inside) else "reported", found))
+    return sorted(kept, key=lambda item: (item[1][0][0], item[1][3][0]))
+
+
+@registry.component("attributions", assigns="attributions", requires=["sentences"])
+def attributions(doc: Document) -> Iterator[Span]:
+    """Rules and the shipped cue tagger (``models/attributions``), as its card says they score best."""
+    from unspin.analyze.cue_model import shipped
+
+    sdoc = parse(doc)
+    index = EntityIndex(mentions(doc))
+    for label, found in combined(sdoc, shipped()):
+        yield make_span(label, found, doc.text, index)

@@ -291,6 +291,8 @@ def question_mark(text: str, start: int, end: int) -> list[int] | None:
 def main_attribution(sent, attributions: list[Span]) -> Span | None:
     """An attribution that heads the sentence: its cue is the main verb, or it covers the sentence."""
     for span in attributions:
+        if span.attrs.get("statement") is False:
+            continue  # "would not comment on the deal", "plans to cut": no statement is reported
         cue_start, cue_end = span.attrs.get("cue_span", (span.start, span.start))
         if not (sent.start_char <= cue_start < sent.end_char):
             if span.label == "quote" and span.start <= sent.start_char + 1 and sent.end_char - 2 <= span.end:

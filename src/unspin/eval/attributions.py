@@ -14,9 +14,10 @@ What is compared, and why:
   whose cue overlaps some gold cue. The cue is what the layer commits to
   first; the source and content are read from it.
 - Among found ones, **source accuracy**: unspin's source span overlaps the
-  gold one (a gold attribution with no source counts as right when unspin
-  names none or calls it vague); **content overlap**: the content spans
-  share a character.
+  gold one, whether unspin calls that source named or vague (vague is a
+  kind of source, not a miss; a gold attribution with no source counts as
+  right when unspin gives no source span or calls it vague); **content
+  overlap**: the content spans share a character.
 - Kinds of source, for unspin's attributions and for the gold ones: named,
   vague (unnamed: "sources", "experts") and bare pronouns ("he", "they");
   unspin's also count the pronouns it read as a name given before them.
@@ -179,30 +180,19 @@ def ratio(a: int, b: int) -> float:
     return round(a / b, 4) if b else 0.0
 
 
-def evaluate_polnear(directory: str | Path, only: frozenset[str] | None = None) -> dict:
-    """Run the attributions pipeline over PolNeAR (or its articles named in ``only``) and score it."""
-    from unspin.analyze import attributions as _  # noqa: F401  (registers the component)
+def summarise(articles: list[Article], counts: list[dict]) -> dict:
+    """The figures of a set of articles from their ``score_article`` counts."""
     from unspin.analyze.attributions import VAGUE_HEADS
-    from unspin.analyze.pipeline import build, run
 
-    articles = keep(load_polnear(directory), lambda a: a.name, only, "PolNeAR articles")
-    components = build(["sentences", "attributions"])
-    totals = {"gold": 0, "predicted": 0, "precise": 0, "found": 0, "source_right": 0, "content_right": 0}
-    kinds = {k: 0 for k in PREDICTED_KINDS}
+    totals = {key: sum(c[key] for c in counts)
+              for key in ("gold", "predicted", "precise", "found", "source_right", "content_right")}
+    kinds = {k: sum(c["kinds"][k] for c in counts) for k in PREDICTED_KINDS}
     gold_kinds = {k: 0 for k in KINDS}
-    start = time.perf_counter()
     for article in articles:
-        doc = run(Document(article.text, Meta(language="en")), components)
-        counts = score_article(article, list(doc.layer("attributions")))
-        for key in totals:
-            totals[key] += counts[key]
-        for key, n in counts["kinds"].items():
-            kinds[key] += n
         for gold in article.attributions:
             gold_kinds[gold_kind(gold, lambda t: t.split()[-1].lower().rstrip("s") in VAGUE_HEADS)] += 1
     precision, recall = ratio(totals["precise"], totals["predicted"]), ratio(totals["found"], totals["gold"])
     return {
-        "corpus": str(directory),
         "documents": len(articles),
         **totals,
         "cue": {"precision": precision, "recall": recall,
@@ -211,8 +201,22 @@ def evaluate_polnear(directory: str | Path, only: frozenset[str] | None = None) 
         "content_overlap": ratio(totals["content_right"], totals["found"]),
         "source_kinds": {k: ratio(n, totals["predicted"]) for k, n in kinds.items()},
         "gold_source_kinds": {k: ratio(n, totals["gold"]) for k, n in gold_kinds.items()},
-        "seconds": round(time.perf_counter() - start, 1),
     }
+
+
+def evaluate_polnear(directory: str | Path, only: frozenset[str] | None = None) -> dict:
+    """Run the attributions pipeline over PolNeAR (or its articles named in ``only``) and score it."""
+    from unspin.analyze import attributions as _  # noqa: F401  (registers the component)
+    from unspin.analyze.pipeline import build, run
+
+    articles = keep(load_polnear(directory), lambda a: a.name, only, "PolNeAR articles")
+    components = build(["sentences", "attributions"])
+    start = time.perf_counter()
+    counts = []
+    for article in articles:
+        doc = run(Document(article.text, Meta(language="en")), components)
+        counts.append(score_article(article, list(doc.layer("attributions"))))
+    return {"corpus": str(directory), **summarise(articles, counts), "seconds": round(time.perf_counter() - start, 1)}
 
 
 def evaluate_polnear_parts(directory: str | Path) -> dict:
