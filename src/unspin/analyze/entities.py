@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from unspin.analyze import gazetteer
@@ -118,7 +119,8 @@ NOT_NAMES = frozenset({
 #: "Iraqi security forces": a nationality and one of these words is a group that acts.
 GROUP_WORDS = frozenset({
     "forces", "troops", "army", "military", "government", "regime", "police", "authorities", "navy",
-    "militia", "militias", "opposition", "rebels", "parliament", "administration",
+    "militia", "militias", "opposition", "rebels", "parliament", "administration", "officials", "media",
+    "television",
 })
 GROUP_MODIFIERS = frozenset({"security", "government", "armed", "special", "military", "state", "federal",
                              "opposition", "air", "ground", "naval", "coalition", "allied"})
@@ -323,13 +325,39 @@ def is_common_word(sdoc, m: Mention, lowercase_words: set[str], people: dict | N
     if m.end - m.start != 1 or m.label == "NORP" and not sdoc[m.start].tag_.startswith("NN"):
         return False
     token = sdoc[m.start]
-    if token.lower_ not in lowercase_words or token.is_upper:
+    if token.is_upper:
         return False
+    if token.lower_ not in lowercase_words:
+        return m.label in ("PERSON", "ORG") and alone_on_line(sdoc, m) and token.lower_ in dictionary_words()
+    
     if m.label not in ("NORP", "PERSON") and token.tag_.startswith(("JJ", "RB", "VB")):
         return True
     part_of_name = people is not None and " " in people.get(name_key(sdoc, m.start, m.end), PersonName("", False)).full
     return not (part_of_name or after_personal_title(sdoc, m) or text in STANDALONE_ORG_WORDS
                 or text in KNOWN_ORGANISATIONS)
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """The common English words the parser ships with: its lemmatizer's index of nouns, verbs,
+    adjectives and adverbs (WordNet's, which lists some proper names too)."""
+    from unspin.analyze.nlp import load
+
+    table = load().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    return frozenset(w for words in table.values() for w in words if w.isalpha())
+
+
+def alone_on_line(sdoc, m: Mention) -> bool:
+    """A word on a line of its own but for punctuation: a form label or a button ("Email *"), not a
+    name in a sentence."""
+    i, j = m.start, m.end
+    while i > 0 and not sdoc[i - 1].is_space and (sdoc[i - 1].is_punct or not sdoc[i - 1].text.strip()):
+        i -= 1
+    while j < len(sdoc) and not sdoc[j].is_space and sdoc[j].is_punct:
+        j += 1
+    before = i == 0 or "\n" in sdoc[i - 1].text or "\n" in sdoc[i - 1].whitespace_
+    after = j == len(sdoc) or "\n" in sdoc[j].text or "\n" in sdoc[j - 1].whitespace_
+    return before and after
 
 
 @dataclass(frozen=True)
