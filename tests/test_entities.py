@@ -13,8 +13,9 @@ from unspin.analyze.nlp import parse
 from unspin.document import Document, Meta
 
 RE3D = SHARED / "data" / "re3d"
-#: Floor reached on re3d (named gold mentions, overlap match, micro F1 0.712), rounded down.
-RE3D_NAMED_OVERLAP_MICRO_F1 = 0.71
+#: Floors on re3d's test part (named gold mentions, micro F1: overlap 0.671, exact 0.533), rounded down.
+RE3D_NAMED_OVERLAP_MICRO_F1 = 0.67
+RE3D_NAMED_EXACT_MICRO_F1 = 0.53
 
 
 @pytest.fixture(scope="module")
@@ -401,12 +402,13 @@ def test_named_gold_mentions_exclude_pronouns_and_descriptions():
 
 
 def test_re3d_scores_reach_the_floor():
+    from unspin.eval import layer_splits
     from unspin.eval.entities import evaluate_re3d, format_table
 
-    result = evaluate_re3d(need(RE3D))
-    assert result["documents"] > 50
-    micro = result["named"]["overlap"]["micro"]
-    assert micro["f1"] >= RE3D_NAMED_OVERLAP_MICRO_F1, format_table(result)
+    result = evaluate_re3d(need(RE3D), only=layer_splits.ids("re3d", "test"))
+    assert result["documents"] > 30
+    assert result["named"]["overlap"]["micro"]["f1"] >= RE3D_NAMED_OVERLAP_MICRO_F1, format_table(result)
+    assert result["named"]["exact"]["micro"]["f1"] >= RE3D_NAMED_EXACT_MICRO_F1, format_table(result)
     for subset in ("named", "all"):
         for mode in ("exact", "overlap"):
             for cls in ("person", "organisation", "location", "micro"):
