@@ -13,8 +13,9 @@ from unspin.analyze.nlp import parse
 from unspin.document import Document, Meta
 
 RE3D = SHARED / "data" / "re3d"
-#: Floor reached on re3d (named gold mentions, overlap match, micro F1 0.712), rounded down.
-RE3D_NAMED_OVERLAP_MICRO_F1 = 0.71
+#: Floors on re3d's test part (named gold mentions, micro F1: overlap 0.671, exact 0.533), rounded down.
+RE3D_NAMED_OVERLAP_MICRO_F1 = 0.67
+RE3D_NAMED_EXACT_MICRO_F1 = 0.53
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_short_mentions_take_the_longest_full_name(components):
     assert len(merkel) == 3
     assert {label for label, _ in merkel} == {"PERSON"}
     assert {attrs["canonical"] for _, attrs in merkel} == {"Angela Merkel"}
-    assert [text for text, _, _ in found(doc) if "Merkel" in text] == ["Angela Merkel", "Merkel", "Merkel"]
+    assert [text for text, _, _ in found(doc) if "Merkel" in text] == ["Chancellor Angela Merkel", "Merkel", "Merkel"]
 
 
 def test_country_variants_share_one_canonical_name(components):
@@ -205,8 +206,7 @@ def test_rule_capitalised_common_word_is_not_an_entity(components):
     sdoc = parsed("They want to strengthen the Executive power before the executive order is signed.")
     start, end = tokens(sdoc, "Executive")
     lowercase = {t.lower_ for t in sdoc if t.text.islower()}
-    assert ent.is_common_word(sdoc, ent.Mention(start, end, "ORG"), lowercase) == \
-        sdoc[start].tag_.startswith(("JJ", "RB", "VB"))
+    assert ent.is_common_word(sdoc, ent.Mention(start, end, "ORG"), lowercase)  # the text writes "executive"
     assert ent.is_common_word(sdoc, ent.Mention(*tokens(sdoc, "power"), "GPE"), lowercase)  # no capital
     sdoc = parsed("A VBIED exploded near the gate.")
     assert ent.is_common_word(sdoc, ent.Mention(*tokens(sdoc, "VBIED"), "ORG"), set())
@@ -248,11 +248,15 @@ def test_rule_title_before_a_name_becomes_an_attribute(components):
     doc = analyse("Major General Amir Haddad, the commander of the Northern Brigade of the Republican "
                   "Guard, was killed. US President Joe Biden and Prime Minister Rishi Sunak condemned it.",
                   components)
-    people = {text: attrs for text, label, attrs in found(doc) if label == "PERSON"}
-    assert people["Amir Haddad"]["title"] == "Major General"
-    assert people["Amir Haddad"]["role"] == "the commander of the Northern Brigade of the Republican Guard"
-    assert people["Joe Biden"]["title"] == "President"
-    assert people["Rishi Sunak"]["title"] == "Prime Minister"
+    people = {attrs["canonical"]: (text, attrs) for text, label, attrs in found(doc) if label == "PERSON"}
+    assert people["Amir Haddad"][1]["title"] == "Major General"
+    assert people["Amir Haddad"][1]["role"] == "the commander of the Northern Brigade of the Republican Guard"
+    assert people["Joe Biden"][1]["title"] == "President"
+    assert people["Rishi Sunak"][1]["title"] == "Prime Minister"
+    # the span runs from the title, as re3d and ACE draw a person's extent; a country before it stays apart
+    assert people["Amir Haddad"][0] == "Major General Amir Haddad"
+    assert people["Joe Biden"][0] == "President Joe Biden"
+    assert ("US", "GPE") in {(text, label) for text, label, _ in found(doc)}
 
 
 def test_rule_title_inside_a_person_span_is_split_off():
@@ -278,8 +282,8 @@ def test_rule_a_title_used_as_a_name_points_to_its_holder(components):
 
 def test_rule_known_organisation_is_an_organisation_wherever_it_appears(components):
     doc = analyse("Daesh fighters fled the town. Residents said Daesh had mined the roads.", components)
-    assert {label for text, label, _ in found(doc) if text == "Daesh"} == {"ORG"}
-    assert len([1 for text, _, _ in found(doc) if text == "Daesh"]) == 2
+    daesh = [(text, label, attrs["canonical"]) for text, label, attrs in found(doc) if "Daesh" in text]
+    assert daesh == [("Daesh fighters", "ORG", "Daesh"), ("Daesh", "ORG", "Daesh")]
 
 
 def test_headlines_do_not_make_names_of_capitalised_words():
@@ -339,8 +343,8 @@ def test_seed_short_mentions_share_the_full_name(seed):
     trump = [(label, attrs["canonical"]) for text, label, attrs in spans if "Trump" in text]
     assert len(soleimani) >= 4 and set(soleimani) == {"Qassem Soleimani"}
     assert len(trump) >= 3 and set(trump) == {("PERSON", "Donald Trump")}
-    assert any(text == "Soleimani" for text, _, _ in spans)
-    assert any(text == "Trump" for text, _, _ in spans)
+    assert any(text.endswith("Soleimani") and "Qassem" not in text for text, _, _ in spans)  # "General Soleimani"
+    assert any(text.endswith("Trump") and "Donald" not in text for text, _, _ in spans)  # "President Trump"
 
 
 def test_seed_misspelt_capital_is_baghdad_and_keeps_its_spelling(seed):
@@ -365,7 +369,7 @@ def test_seed_titles_and_roles(seed):
     first = next(attrs for text, attrs in people if attrs["canonical"] == "Qassem Soleimani")
     assert first["title"] == "Major General"
     assert first["role"].startswith("the commander of the Qods Force")
-    assert {attrs.get("title") for text, attrs in people if text == "Soleimani"} == {"General"}
+    assert {attrs.get("title") for text, attrs in people if text == "General Soleimani"} == {"General"}
     trump = [attrs for text, attrs in people if attrs["canonical"] == "Donald Trump"]
     assert any(attrs.get("title") == "President" for attrs in trump)
     zhukov = next(attrs for text, attrs in people if attrs["canonical"] == "Georgy Zhukov")
@@ -398,15 +402,87 @@ def test_named_gold_mentions_exclude_pronouns_and_descriptions():
 
 
 def test_re3d_scores_reach_the_floor():
+    from unspin.eval import layer_splits
     from unspin.eval.entities import evaluate_re3d, format_table
 
-    result = evaluate_re3d(need(RE3D))
-    assert result["documents"] > 50
-    micro = result["named"]["overlap"]["micro"]
-    assert micro["f1"] >= RE3D_NAMED_OVERLAP_MICRO_F1, format_table(result)
+    result = evaluate_re3d(need(RE3D), only=layer_splits.ids("re3d", "test"))
+    assert result["documents"] > 30
+    assert result["named"]["overlap"]["micro"]["f1"] >= RE3D_NAMED_OVERLAP_MICRO_F1, format_table(result)
+    assert result["named"]["exact"]["micro"]["f1"] >= RE3D_NAMED_EXACT_MICRO_F1, format_table(result)
     for subset in ("named", "all"):
         for mode in ("exact", "overlap"):
             for cls in ("person", "organisation", "location", "micro"):
                 assert 0 < result[subset][mode][cls]["f1"] <= 1
     table = format_table(result)
     assert "named gold, overlap match" in table and "micro" in table and "support" in table
+
+
+# --- errors a new user met on real pages (issue 15): the same mechanisms on text of our own -----------
+
+
+def test_a_name_spelled_without_a_places_accents_stays_the_parsers_person(components):
+    # an exact lookup ignores accents ("Bush" finds Būsh, Egypt): right for a place, too loose to
+    # overrule the parser's person
+    match = gazetteer.resolve("Bush")
+    assert match is not None and not match.spelled_as("Bush")
+    assert gazetteer.resolve("Mosul").spelled_as("Mosul")
+    doc = analyse("The memo was leaked by an anonymous Bush appointee who still works at the agency.", components)
+    assert [(text, label) for text, label, _ in found(doc)] == [("Bush", "PERSON")]
+    doc = analyse("Officials in Sao Paulo met.", components)
+    assert by_text(doc)["Sao Paulo"][0][1]["canonical"] == "São Paulo"
+
+
+def test_an_organisations_last_word_alone_is_not_its_full_name(components):
+    doc = analyse("The Senate adjourned. Senate Republicans said the Kremlin Senate had not been consulted. "
+                  "The Senate will meet again.", components)
+    canon = {text: attrs["canonical"] for text, _, attrs in found(doc)}
+    assert canon["The Senate"] == "Senate" and canon["the Kremlin Senate"] == "Kremlin Senate"
+    assert ent.longest_containing("Senate", {"Kremlin Senate"}, one_word_tail=False) is None
+    assert ent.longest_containing("Merkel", {"Angela Merkel"}) == "Angela Merkel"
+
+
+def test_a_plural_name_read_as_a_person_is_a_group(components):
+    doc = analyse("Virginia Democrats won. The Democrats now hold the chamber.", components)
+    spans = found(doc)
+    assert not [text for text, label, _ in spans if label == "PERSON"]
+    assert not [text for text, _, _ in spans if text.endswith("won")]
+
+
+def test_a_role_belongs_to_the_person_it_describes(components):
+    doc = analyse("Charles, whose brother Andrew, the Duke of York, stepped back, spoke.", components)
+    assert all("role" not in attrs for _, _, attrs in found(doc))
+    doc = analyse("Prince Andrew, the Queen's second son, and his brother Charles attended.", components)
+    roles = {attrs["canonical"]: attrs.get("role") for _, label, attrs in found(doc) if label == "PERSON"}
+    assert roles["Andrew"] == "the Queen's second son" and roles["Charles"] == "his brother"
+
+
+def test_types_from_how_a_name_is_used(components):
+    doc = analyse("Viewers can now watch it on Blipster and via Gromcast.", components)
+    assert {label for _, label, _ in found(doc)} == {"ORG"}
+    doc = analyse("The town of Okravet was blockaded for days. Residents of Okravet said soldiers shot at them.",
+                  components)
+    assert {(attrs["canonical"], label) for _, label, attrs in found(doc)} == {("Okravet", "GPE")}
+    doc = analyse("Zorvane said on Monday that it would pay.", components)
+    assert [label for _, label, _ in found(doc)] != ["GPE"]
+
+
+def test_a_lone_capitalised_word_the_text_also_writes_in_lower_case_is_not_a_name(components):
+    doc = analyse("Email the editor. Send an email to the desk. State officials said the state would pay. "
+                  "Carter Page met editors; Page said the page was wrong.", components)
+    texts = [text for text, _, _ in found(doc)]
+    assert "Email" not in texts and "State" not in texts
+    assert texts.count("Page") == 1  # a word of a person's full name stays
+    doc = analyse("Subscribe\n\nEmail *\n\nThe mayor, Jane Roe, spoke in Ohio.\n\nReuters\n", components)
+    assert [text for text, _, _ in found(doc)] == ["Jane Roe", "Ohio", "Reuters"]  # a form label is no name
+
+
+def test_spans_are_drawn_as_re3d_draws_them_and_names_stay_the_name(components):
+    doc = analyse("ISIL fighters attacked the city of Mosul and villages in northern Syria. The Assad regime "
+                  "denied it, Reuters news agency said. Petty Officer Jane Roe was there.", components)
+    spans = {text: (label, attrs["canonical"]) for text, label, attrs in found(doc)}
+    assert spans["ISIL fighters"] == ("ORG", "ISIL")
+    assert spans["the city of Mosul"] == ("GPE", "Mosul")
+    assert spans["northern Syria"] == ("GPE", "Syria")
+    assert spans["The Assad regime"][0] == "ORG"
+    assert spans["Reuters news agency"] == ("ORG", "Reuters")
+    assert spans["Petty Officer Jane Roe"] == ("PERSON", "Jane Roe")

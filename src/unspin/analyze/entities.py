@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from unspin.analyze import gazetteer
@@ -87,13 +88,14 @@ TITLE_HEADS = frozenset({
     "Sheik", "Ayatollah", "Imam", "Pope", "Cardinal", "Bishop", "Rev.", "Reverend", "Senator", "Sen.",
     "Rep.", "Representative", "Governor", "Gov.", "Mayor", "Chancellor", "Chairman", "Chairwoman",
     "Director", "Ambassador", "Envoy", "Premier", "Commissioner", "Spokesman", "Spokeswoman", "Judge",
-    "Speaker", "Sultan", "Mullah", "Chief", "Leader",
+    "Speaker", "Sultan", "Mullah", "Chief", "Leader", "Commodore", "Officer", "Spc.", "Pfc.", "Cpl",
 })
 #: Words that only qualify a title ("Prime", "Foreign", "Vice").
 TITLE_MODIFIERS = frozenset({
     "Prime", "Vice", "Deputy", "Foreign", "Defence", "Defense", "Interior", "Finance", "Home", "State",
     "Supreme", "Field", "Grand", "Special", "Acting", "Former", "First", "Lance", "Staff", "Master",
     "Attorney", "Rear", "Air", "Lt", "Brig.", "Brig", "Maj", "Gen", "Col", "Sgt", "Crown", "Executive",
+    "Petty", "Senior",
 })
 #: Titles that also head other names ("General Assembly", "Major League"): never a person alone.
 TITLE_WORDS_NOT_ALONE = frozenset({
@@ -117,7 +119,8 @@ NOT_NAMES = frozenset({
 #: "Iraqi security forces": a nationality and one of these words is a group that acts.
 GROUP_WORDS = frozenset({
     "forces", "troops", "army", "military", "government", "regime", "police", "authorities", "navy",
-    "militia", "militias", "opposition", "rebels", "parliament", "administration",
+    "militia", "militias", "opposition", "rebels", "parliament", "administration", "officials", "media",
+    "television",
 })
 GROUP_MODIFIERS = frozenset({"security", "government", "armed", "special", "military", "state", "federal",
                              "opposition", "air", "ground", "naval", "coalition", "allied"})
@@ -212,6 +215,14 @@ def model_mentions(sdoc) -> list[Mention]:
             for e in sdoc.ents if e.label_ not in DROPPED_LABELS]
 
 
+#: Parts of speech a name never ends with when written in lower case ("Virginia Democrats won").
+NOT_NAME_ENDINGS = frozenset({"VERB", "AUX", "ADV", "ADP", "DET", "CCONJ", "SCONJ", "PRON", "PART"})
+
+
+def is_trailing_word(token) -> bool:
+    return token.is_alpha and token.text.islower() and token.pos_ in NOT_NAME_ENDINGS
+
+
 def trim(sdoc, m: Mention) -> Mention | None:
     """Drop an opening article or capitalised preposition, and a closing possessive or bracket."""
     start, end = m.start, m.end
@@ -219,7 +230,7 @@ def trim(sdoc, m: Mention) -> Mention | None:
                            or (sdoc[start].lower_ in PREPOSITIONS and sdoc[start].is_sent_start)):
         start += 1
     while end > start and (sdoc[end - 1].text in POSSESSIVES or sdoc[end - 1].is_punct
-                           or sdoc[end - 1].is_space):
+                           or sdoc[end - 1].is_space or is_trailing_word(sdoc[end - 1])):
         end -= 1
     if end <= start:
         return None
@@ -259,8 +270,9 @@ def owner_label(sdoc, start: int, end: int, people: dict) -> tuple[str, str] | N
     """The label of a possessive owner ("Syria" in "Syria's ..."), with the reason, when it is clear."""
     if name_key(sdoc, start, end) in people:
         return "PERSON", "owner_is_person_elsewhere"
-    match = gazetteer.resolve(surface(sdoc, start, end))
-    if match and match.how in ("name", "alias"):
+    text = surface(sdoc, start, end)
+    match = gazetteer.resolve(text)
+    if match and match.how in ("name", "alias") and (match.place.kind == "country" or match.spelled_as(text)):
         return "GPE", f"owner_in_gazetteer:{match.place.kind}"
     return None
 
@@ -296,25 +308,71 @@ def split_person_tail(sdoc, m: Mention, people: dict) -> list[Mention]:
 # --- labels the model got wrong -------------------------------------------------------------------
 
 
-def is_common_word(sdoc, m: Mention, lowercase_words: set[str]) -> bool:
+def is_common_word(sdoc, m: Mention, lowercase_words: set[str], people: dict | None = None) -> bool:
     """Not a name: a lone capitalised adjective, adverb or verb that the text also uses in lower
     case ("Executive" in "the Executive power"), a technical acronym ("VBIED"), words
-    without a capital ("node"), or a bare title ("Sgt")."""
+    without a capital ("node"), or a bare title ("Sgt").
+
+    A lone capitalised noun the text also writes in lower case ("Email" beside "email", "State"
+    beside "state") is a word too, whatever label the model gave it, unless it is a word of a
+    person's full name in the document ("Page" of "Carter Page"), follows a personal title, or
+    is one of the words that name one body on their own ("the Coalition")."""
     text = clean_name(surface(sdoc, m.start, m.end))
     if text in NOT_NAMES or not any(ch.isupper() or ch.isdigit() for ch in text):
         return True
     if m.label == "PERSON" and all(is_title_word(t) or t.is_punct for t in sdoc[m.start:m.end]):
         return True
-    if m.end - m.start != 1 or m.label in ("NORP", "PERSON"):
+    if m.end - m.start != 1 or m.label == "NORP" and not sdoc[m.start].tag_.startswith("NN"):
         return False
     token = sdoc[m.start]
-    return token.tag_.startswith(("JJ", "RB", "VB")) and token.lower_ in lowercase_words
+    if token.is_upper:
+        return False
+    if token.lower_ not in lowercase_words:
+        return m.label in ("PERSON", "ORG") and alone_on_line(sdoc, m) and token.lower_ in dictionary_words()
+    
+    if m.label not in ("NORP", "PERSON") and token.tag_.startswith(("JJ", "RB", "VB")):
+        return True
+    part_of_name = people is not None and " " in people.get(name_key(sdoc, m.start, m.end), PersonName("", False)).full
+    return not (part_of_name or after_personal_title(sdoc, m) or text in STANDALONE_ORG_WORDS
+                or text in KNOWN_ORGANISATIONS)
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """The common English words the parser ships with: its lemmatizer's index of nouns, verbs,
+    adjectives and adverbs (WordNet's, which lists some proper names too)."""
+    from unspin.analyze.nlp import load
+
+    table = load().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    return frozenset(w for words in table.values() for w in words if w.isalpha())
+
+
+def alone_on_line(sdoc, m: Mention) -> bool:
+    """A word on a line of its own but for punctuation: a form label or a button ("Email *"), not a
+    name in a sentence."""
+    i, j = m.start, m.end
+    while i > 0 and not sdoc[i - 1].is_space and (sdoc[i - 1].is_punct or not sdoc[i - 1].text.strip()):
+        i -= 1
+    while j < len(sdoc) and not sdoc[j].is_space and sdoc[j].is_punct:
+        j += 1
+    before = i == 0 or "\n" in sdoc[i - 1].text or "\n" in sdoc[i - 1].whitespace_
+    after = j == len(sdoc) or "\n" in sdoc[j].text or "\n" in sdoc[j - 1].whitespace_
+    return before and after
 
 
 @dataclass(frozen=True)
 class PersonName:
     full: str  # the fullest name the document gives this person
     part: bool  # a first or last word of that name, rather than a whole name
+
+
+def plural_groups(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """"Virginia Democrats" read as a PERSON: a name ending in a plural the document also uses as
+    a nationality or group on its own ("the Democrats") names a group, not a person."""
+    groups = {sdoc[m.end - 1].text for m in mentions if m.label == "NORP"} | \
+        {t.text for t in sdoc if t.ent_type_ == "NORP" and t.tag_ == "NNPS"}
+    return [m.but(label="NORP", why="plural_group") if m.label == "PERSON" and sdoc[m.end - 1].tag_ == "NNPS"
+            and sdoc[m.end - 1].text in groups else m for m in mentions]
 
 
 def person_names(sdoc, mentions: list[Mention]) -> dict[tuple[str, ...], PersonName]:
@@ -406,6 +464,8 @@ def place_names(sdoc, mentions: list[Mention]) -> dict[str, str]:
         match = gazetteer.resolve(text)
         if match and match.place.kind in ("country", "city", "state"):
             names[text] = "place_in_gazetteer_used_as_place"
+        elif "described" in kinds:
+            names[text] = "described_as_place"
         elif len(kinds) >= 2:
             names[text] = "place_elsewhere_in_document"
     return names
@@ -422,8 +482,34 @@ def after_personal_title(sdoc, m: Mention) -> bool:
 
 
 def large_city(text: str) -> bool:
+    """A large city spelled as the gazetteer spells it: accents folded away ("Bush" for Būsh) make
+    a match too loose to overrule the parser."""
     match = gazetteer.resolve(text)
-    return bool(match and match.place.kind == "city" and match.place.population >= LARGE_CITY)
+    return bool(match and match.place.kind == "city" and match.place.population >= LARGE_CITY
+                and match.spelled_as(text))
+
+
+#: People are "on" or "via" nothing in news: "posted on X", "via X" name a platform or an outlet.
+MEDIUM_PREPOSITIONS = frozenset({"on", "via"})
+#: Verbs whose unknown subject is more likely a person than a body ("X said", "X told").
+PERSON_SPEECH = frozenset({"say", "tell"})
+
+
+def actor_not_place(sdoc, m: Mention) -> str | None:
+    """The label of a name read as a GPE that the gazetteer does not know and that is the subject of
+    a verb ("X defended the plan"): it acts, so it is a person (with "said", "told") or a body."""
+    root = sdoc[m.start:m.end].root
+    if root.dep_ not in ("nsubj", "nsubjpass") or root.head.pos_ != "VERB" or gazetteer.resolve(
+            surface(sdoc, m.start, m.end), fuzzy=True):
+        return None
+    single = m.end - m.start == 1 and not sdoc[m.start].is_upper
+    return "PERSON" if single and root.head.lemma_ in PERSON_SPEECH else "ORG"
+
+
+def on_medium(sdoc, m: Mention) -> bool:
+    """"on X", "via X": a one-word name after these is a platform or outlet, not a person."""
+    root = sdoc[m.start:m.end].root
+    return m.end - m.start == 1 and root.dep_ == "pobj" and root.head.lower_ in MEDIUM_PREPOSITIONS
 
 
 def usual_labels(sdoc, mentions: list[Mention]) -> dict[str, str]:
@@ -473,12 +559,16 @@ def relabel(sdoc, mentions: list[Mention]) -> list[Mention]:
             m = m.but(label="GPE", why="large_city_in_gazetteer")
         elif m.label not in ("PERSON", "NORP", "GPE") and key in people and not large_city(text):
             m = m.but(label="PERSON", why=f"person_elsewhere:{people[key].full}")
-        elif m.label == "NORP" and key in people and " " in people[key].full:
+        elif m.label == "NORP" and key in people and " " in people[key].full and sdoc[m.end - 1].tag_ != "NNPS":
             m = m.but(label="PERSON", why=f"person_elsewhere:{people[key].full}")
         elif m.label not in PLACE_LABELS and text in near and key not in parts_of_people:
             m = m.but(label="GPE", why=near[text])
         elif m.label == "GPE" and key in parts_of_people and not gazetteer.resolve(text):
             m = m.but(label="PERSON", why=f"person_elsewhere:{people[key].full}")
+        elif m.label == "GPE" and text not in places and (actor := actor_not_place(sdoc, m)):
+            m = m.but(label=actor, why="subject_not_in_gazetteer")
+        elif m.label == "PERSON" and on_medium(sdoc, m) and " " not in people.get(key, PersonName("", False)).full:
+            m = m.but(label="ORG", why=f"medium_after:{sdoc[m.start - 1].lower_}")
         out.append(m)
     return out
 
@@ -506,12 +596,27 @@ def org_word_mentions(sdoc, covered: list[bool]) -> Iterator[Mention]:
         i = j
 
 
+#: "the Assad regime": a ruler's name before one of these names the body he heads, not him.
+RULERS_BODIES = frozenset({"regime", "forces", "loyalists"})
+#: "ISIL fighters", "Coalition partners", "Reuters news agency": an organisation's name before a word
+#: for its members or its kind draws the mention to that word (the name stays the canonical name).
+MEMBER_WORDS = frozenset({"fighters", "militants", "terrorists", "members", "partners", "advisers", "advisors",
+                          "units", "troops", "forces", "movement", "group", "militia", "agency", "allies",
+                          "military", "government", "officials", "soldiers", "personnel", "leadership"})
+#: "Mosul district", "the Wadi Barada area": a place's name before one of these draws the mention to it.
+AREA_WORDS = frozenset({"district", "province", "governorate", "area", "region", "county", "municipality",
+                        "state", "city", "town", "village"})
+
+
 def group_mentions(sdoc, mentions: list[Mention]) -> list[Mention]:
     """"Iraqi security forces", "U.S. forces": a nationality or country before a word for a body
     that acts is an organisation."""
     out = []
     for m in mentions:
-        if m.label == "GPE" and m.start >= 2 and sdoc[m.start - 1].lower_ == "of" and \
+        if m.label == "PERSON" and m.end < len(sdoc) and sdoc[m.end].lower_ in RULERS_BODIES \
+                and sdoc[m.end].pos_ == "NOUN":
+            m = m.but(end=m.end + 1, label="ORG", why=f"person_with_body_word:{sdoc[m.end].lower_}")
+        elif m.label == "GPE" and m.start >= 2 and sdoc[m.start - 1].lower_ == "of" and \
                 sdoc[m.start - 2].lower_ in GROUP_WORDS and sdoc[m.start - 2].pos_ == "NOUN":
             m = m.but(start=m.start - 2, label="ORG", why=f"group_word_of_country:{sdoc[m.start - 2].lower_}")
         elif m.label == "NORP" or (m.label == "GPE" and sdoc[m.end - 1].dep_ in ("compound", "nmod", "amod")):
@@ -548,7 +653,7 @@ def is_unambiguous_place(text: str) -> bool:
     match = gazetteer.resolve(text)
     if match is None or match.place.kind not in ("country", "city", "state"):
         return False
-    return match.place.kind != "city" or match.place.population >= LARGE_CITY
+    return match.place.kind != "city" or (match.place.population >= LARGE_CITY and match.spelled_as(text))
 
 
 def group_word_after(sdoc, start: int) -> int | None:
@@ -666,12 +771,14 @@ def find_mentions(sdoc) -> list[Mention]:
     mentions = [p for m in model_mentions(sdoc) for p in split_parenthesis(sdoc, m)]
     mentions = [p for m in mentions if (t := trim(sdoc, m)) for p in strip_title(sdoc, t)]
     mentions = [p for m in mentions for p in split_parent(sdoc, m)]
+    mentions = plural_groups(sdoc, mentions)
     people = person_names(sdoc, mentions)
     mentions = [p for m in mentions for p in split_possessive(sdoc, m, people)]
     mentions = [p for m in mentions for p in split_person_tail(sdoc, m, people)]
     mentions = [t for m in mentions if (t := trim(sdoc, m))]
     lowercase_words = {t.lower_ for t in sdoc if t.text.islower()}
-    mentions = [m for m in mentions if not is_common_word(sdoc, m, lowercase_words)]
+    people = person_names(sdoc, mentions)
+    mentions = [m for m in mentions if not is_common_word(sdoc, m, lowercase_words, people)]
     mentions = relabel(sdoc, mentions)
     mentions = group_mentions(sdoc, mentions)
     covered = coverage(sdoc, mentions)
@@ -747,18 +854,28 @@ def title_of(sdoc, m: Mention) -> str | None:
     return surface(sdoc, *found) if found else None
 
 
-def role_of(sdoc, m: Mention) -> str | None:
-    """An appositive that says what the person is: "X, the commander of ..." or "the commander ..., X"."""
+def role_of(sdoc, m: Mention, others: frozenset[int] = frozenset()) -> str | None:
+    """An appositive that says what the person is: "X, the commander of ..." or "the commander ..., X".
+
+    Not a relative clause ("X, whose brother Y, ..."), and not a noun that another person's name
+    hangs on ("the Duke's brother Y": ``others`` holds the other people's token positions): that
+    role is theirs."""
     root = sdoc[m.start:m.end].root
-    for child in root.children:
-        if child.dep_ == "appos" and child.pos_ == "NOUN" and child.i >= m.end:
-            return appositive_text(sdoc, child, m)
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.i < m.start:
-        return appositive_text(sdoc, root.head, m)
-    return None
+    head = next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN" and c.i >= m.end), None)
+    if head is None and root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.i < m.start:
+        head = root.head
+    role = appositive_range(sdoc, head, m) if head is not None else None
+    if role is None:
+        return None
+    start, end = role
+    taken = any(c.i in others and c.dep_ in ("appos", "compound") for c in head.children) or (head.head.i in others and head.dep_ == "appos"
+                                                          and head.head.i != root.i)
+    if sdoc[start].tag_ in ("WP", "WP$", "WDT") or taken:
+        return None
+    return surface(sdoc, start, end)
 
 
-def appositive_text(sdoc, head, m: Mention) -> str | None:
+def appositive_range(sdoc, head, m: Mention) -> tuple[int, int] | None:
     """The appositive phrase, cut at the first comma, bracket or dash after its head, never into the name."""
     start, end = head.left_edge.i, head.i + 1
     for t in sdoc[head.i + 1:head.right_edge.i + 1]:
@@ -769,7 +886,7 @@ def appositive_text(sdoc, head, m: Mention) -> str | None:
         start = m.end
     if not 0 < end - start <= MAX_ROLE_TOKENS:
         return None
-    return surface(sdoc, start, end)
+    return start, end
 
 
 # --- canonical names and places ------------------------------------------------------------------------
@@ -782,11 +899,17 @@ def base_name(text: str) -> str:
     return rest if head.lower() in ARTICLES and rest else name
 
 
-def longest_containing(name: str, names: Iterable[str]) -> str | None:
-    """The one longest name that starts or ends with this one; None if there is none, or several."""
+def longest_containing(name: str, names: Iterable[str], one_word_tail: bool = True) -> str | None:
+    """The one longest name that starts or ends with this one; None if there is none, or several.
+
+    ``one_word_tail=False`` refuses a one-word name that only ends a longer one: a person's
+    surname ends their name, but an organisation's last word is its kind ("House" of "White
+    House", "Council" of "Security Council"), shared by other bodies."""
     parts = name.split()
     n = len(parts)
-    longer = {o for o in names if len(o.split()) > n and (o.split()[-n:] == parts or o.split()[:n] == parts)}
+    tail_ok = one_word_tail or n > 1
+    longer = {o for o in names if len(o.split()) > n
+              and ((tail_ok and o.split()[-n:] == parts) or o.split()[:n] == parts)}
     maximal = {o for o in longer if not any(o != p and o in p for p in longer)}
     return maximal.pop() if len(maximal) == 1 else None
 
@@ -840,7 +963,7 @@ def canonical_names(sdoc, items: list[tuple[Mention, str, str | None]]) -> list[
         elif m.label == "ORG" and name in expansions:
             found = (expansions[name], "acronym_defined_in_document")
         elif m.label in ("PERSON", "ORG"):
-            longer = longest_containing(name, by_label[m.label])
+            longer = longest_containing(name, by_label[m.label], one_word_tail=m.label == "PERSON")
             found = (longer, "longest_name_in_document") if longer else None
         out.append(found or (name, "as_written"))
     return out
@@ -864,30 +987,96 @@ def place_attrs(name: str, label: str) -> tuple[str | None, dict]:
 
 def article_start(sdoc, m: Mention) -> int:
     """Where the span starts: at "the" when it determines the name itself ("the United States"),
-    as re3d and OntoNotes mark it, but not when it belongs to a noun the name modifies ("the US strike")."""
-    if m.start == 0 or (m.label == "PERSON" and "title_as_name" not in m.evidence):
+    as re3d and OntoNotes mark it, but not when it belongs to a noun the name modifies ("the US strike").
+
+    A person's span starts at the title right before the name ("Foreign Secretary Jane Roe",
+    "the Defence Minister Jane Roe"): the title says who the mention is, as re3d and ACE draw
+    a person's extent; the name alone stays the canonical name and the title an attribute. A
+    nationality or country before the title stays a mention of its own."""
+    if m.label == "PERSON" and "title_as_name" not in m.evidence:
+        found = title_before(sdoc, m.start)
+        if found is None:
+            return m.start
+        start = found[0]
+        return start - 1 if start > 0 and sdoc[start - 1].lower_ == "the" else start
+    if m.start == 0:
         return m.start
+    if m.label in PLACE_LABELS and is_compass_word(sdoc[m.start - 1]):
+        return m.start - 1
     article = sdoc[m.start - 1]
     if article.lower_ == "the" and article.dep_ == "det" and m.start <= article.head.i < m.end:
         return m.start - 1
     return m.start
 
 
-def char_range(sdoc, m: Mention) -> tuple[int, int]:
-    """Character offsets of a mention, without what the tokenizer glued to its last token."""
+#: "northern Syria", "eastern Aleppo": the part of a place named by a compass word is itself a place.
+COMPASS_WORDS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                           "northeastern", "northwestern", "southeastern", "southwestern", "north-eastern",
+                           "north-western", "south-eastern", "south-western", "central"})
+
+
+def is_compass_word(token) -> bool:
+    """A lower-case compass adjective that modifies the place after it."""
+    return token.text.islower() and token.lower_ in COMPASS_WORDS and token.dep_ in ("amod", "compound")
+
+
+def extent_end(sdoc, m: Mention, taken: set[int] = frozenset()) -> int:
+    """Where the span ends: after a word for the organisation's members or kind ("ISIL fighters",
+    "Hezbollah movement") or the place's kind ("Mosul district"), when the name modifies it."""
+    if m.end >= len(sdoc) or m.end in taken or sdoc[m.end - 1].text in POSSESSIVES:
+        return m.end
+    after = sdoc[m.end]
+    words = MEMBER_WORDS if m.label == "ORG" else AREA_WORDS if m.label in PLACE_LABELS else ()
+    if after.lower_ in words and after.text.islower() and after.pos_ == "NOUN" and \
+            sdoc[m.end - 1].head.i == after.i:
+        return m.end + 1
+    if m.label == "ORG" and m.end + 1 < len(sdoc) and after.pos_ in ("NOUN", "ADJ") and after.text.islower() \
+            and sdoc[m.end + 1].lower_ in MEMBER_WORDS and sdoc[m.end + 1].pos_ == "NOUN" \
+            and m.end + 1 not in taken and sdoc[m.end - 1].head.i == m.end + 1:
+        return m.end + 2  # "Reuters news agency", "ISIL tactical units"
+    return m.end
+
+
+def described_start(sdoc, m: Mention, start: int) -> int:
+    """"the city of Mosul": a place named after a word for its kind starts at that phrase's "the"."""
+    k = start
+    if m.label in PLACE_LABELS and k >= 3 and sdoc[k - 1].lower_ == "of" and \
+            sdoc[k - 2].lower_ in SETTLEMENT_WORDS and sdoc[k - 2].text.islower() and sdoc[k - 3].lower_ == "the":
+        return k - 3
+    return start
+
+
+def char_range(sdoc, m: Mention, taken: set[int] = frozenset()) -> tuple[int, int]:
+    """Character offsets of a mention's span (with its title, article, compass word or the word for
+    its kind), without what the tokenizer glued to its last token."""
+    end = extent_end(sdoc, m, taken)
+    last = sdoc[end - 1]
+    start = described_start(sdoc, m, article_start(sdoc, m))
+    return sdoc[start].idx, last.idx + len(clean_name(last.text))
+
+
+def name_range(sdoc, m: Mention) -> tuple[int, int]:
+    """Character offsets of the name itself: without the title, compass or kind words around it
+    (an article that determines the name stays: ``base_name`` drops it)."""
     last = sdoc[m.end - 1]
-    return sdoc[article_start(sdoc, m)].idx, last.idx + len(clean_name(last.text))
+    end = last.idx + len(clean_name(last.text))
+    first = sdoc[m.start - 1] if m.start else None
+    if first is not None and first.lower_ == "the" and article_start(sdoc, m) == m.start - 1:
+        return first.idx, end
+    return sdoc[m.start].idx, end
 
 
 def to_spans(text: str, sdoc, mentions: list[Mention]) -> Iterator[Span]:
     """The final spans, with canonical names, places, titles, roles and evidence."""
     items = []
+    people = [m for m in mentions if m.label == "PERSON"]
     for m in mentions:
         title = title_of(sdoc, m) if m.label == "PERSON" and "title_as_name" not in m.evidence else None
-        start, end = char_range(sdoc, m)
+        start, end = name_range(sdoc, m)
         items.append((m, base_name(text[start:end]), title))
+    starts = {m.start for m in mentions}
     for (m, name, title), (canonical, how) in zip(items, canonical_names(sdoc, items)):
-        start, end = char_range(sdoc, m)
+        start, end = char_range(sdoc, m, starts)
         label, evidence, attrs = m.label, list(m.evidence), {}
         if label in PLACE_LABELS:
             place_name, place = place_attrs(name, label)
@@ -901,7 +1090,8 @@ def to_spans(text: str, sdoc, mentions: list[Mention]) -> Iterator[Span]:
         attrs["canonical_from"] = how
         if title:
             attrs["title"] = title
-        if label == "PERSON" and (role := role_of(sdoc, m)):
+        others = frozenset(i for p in people if p is not m for i in range(p.start, p.end))
+        if label == "PERSON" and (role := role_of(sdoc, m, others)):
             attrs["role"] = role
         if m.model_label and m.model_label != label:
             attrs["model_label"] = m.model_label

@@ -74,11 +74,25 @@ class Match:
     place: Place
     how: str  # name | alias | alternate | fuzzy
     score: float = 100.0
-    matched: str = ""
+    matched: str = ""  # the gazetteer's own spelling of the name that matched
+
+    def spelled_as(self, name: str) -> bool:
+        """Whether ``name`` is the gazetteer's spelling, accents included ("Bush" is not "Būsh").
+
+        An exact lookup ignores accents so that "Sao Paulo" finds São Paulo; that is right
+        for a name already read as a place, and too loose to make a place of a name the
+        parser read as a person's or as a word.
+        """
+        return self.how != "fuzzy" and spelling(name) == spelling(self.matched)
 
 
 _IGNORED = str.maketrans({".": None, "'": None, "’": None, "‘": None, "ʼ": None, "ʻ": None, "`": None,
                           "-": " ", "‐": " ", "–": " ", "_": " ", ",": " "})
+
+
+def spelling(name: str) -> str:
+    """A name with case, dots, apostrophes, hyphens and spacing ignored, accents kept."""
+    return " ".join(name.casefold().translate(_IGNORED).split())
 
 
 def key(name: str) -> str:
@@ -92,14 +106,14 @@ class Gazetteer:
     """Name keys to places; built from installed data, queried by the entities layer."""
 
     def __init__(self) -> None:
-        #: key -> (priority, -population, place, how): the best entry only.
-        self._by_key: dict[str, tuple[int, int, Place, str]] = {}
+        #: key -> (priority, -population, place, how, name as listed): the best entry only.
+        self._by_key: dict[str, tuple[int, int, Place, str, str]] = {}
         self._fuzzy_keys: list[str] = []
         self._fuzzy_places: list[Place] = []
 
     def add(self, name: str, place: Place, priority: int, how: str) -> None:
         k = key(name)
-        entry = (priority, -place.population, place, how)
+        entry = (priority, -place.population, place, how, name)
         if k and (k not in self._by_key or entry[:2] < self._by_key[k][:2]):
             self._by_key[k] = entry
 
@@ -113,7 +127,7 @@ class Gazetteer:
         """The best exact match: a country, a continent, a big city, a US state, another city, then
         a city's alternate name; the largest place of a rank."""
         found = self._by_key.get(key(name))
-        return Match(found[2], found[3], 100.0, name) if found else None
+        return Match(found[2], found[3], 100.0, found[4]) if found else None
 
     def fuzzy(self, name: str) -> Match | None:
         """A close spelling of a large city or a country, for a name that missed exactly."""
