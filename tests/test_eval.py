@@ -60,8 +60,11 @@ def test_eval_extraction_command(cli, tmp_path):
 
 
 def test_wrong_benchmark_layout_is_a_clear_error(cli, tmp_path):
+    folder = tmp_path / ("a-folder-with-a-long-name-" * 4)  # a path longer than a terminal line
+    folder.mkdir()
     with pytest.raises(ValueError, match="ground-truth.json"):
-        load_benchmark(tmp_path)
-    result = cli("eval", "extraction", str(tmp_path))
+        load_benchmark(folder)
+    result = cli("eval", "extraction", str(folder))
     assert result.returncode == 1
-    assert "ground-truth.json" in result.stderr.decode() and "Traceback" not in result.stderr.decode()
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and "ground-truth.json" in lines[0] and "Traceback" not in lines[0]

@@ -37,7 +37,7 @@ app.add_typer(eval_app, name="eval")
 train_app = typer.Typer(help="Train unspin's shipped models from public gold data.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # every message one line, however long its paths
 
 
 class OutputFormat(str, Enum):
