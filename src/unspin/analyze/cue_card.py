@@ -104,8 +104,8 @@ def write(path: Path, run: Run, command: str, size_bytes: int) -> None:
         "## Scores",
         "",
         "The evaluator's own measures (`unspin eval attributions`): a gold attribution is found when a "
-        "predicted cue overlaps its cue; source right when the predicted source span overlaps the gold one and "
-        "is not called vague (a gold attribution with no source: right when none or vague is predicted).",
+        "predicted cue overlaps its cue; source right when the predicted source span overlaps the gold one, "
+        "named or vague alike (a gold attribution with no source: right when none or vague is predicted).",
         "",
         f"On `choose` ({choose} articles of train, where every setting was chosen):",
         "",
