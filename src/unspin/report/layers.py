@@ -113,7 +113,8 @@ def attributions_view(doc: Document) -> Table | None:
     table = _table("attributions", "source", "cue", "kind", "content")
     for s in spans[:MAX_ROWS]:
         a = s.attrs
-        source = Text(_names(a.get("source")), style="red" if a.get("vague") else "")
+        said = _names(a.get("source")) + (f" ({a['source_from']})" if a.get("source_from") else "")  # read from "she"
+        source = Text(said, style="red" if a.get("vague") else "")
         table.add_row(source, Text(_names(a.get("cue"))), s.label, Text(_clip(doc.span_text(s), 80)))
     return _more(table, min(len(spans), MAX_ROWS), len(spans))
 

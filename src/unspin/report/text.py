@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from unspin.analyze import event_groups
 from unspin.document import Document
 from unspin.errors import Failure
 from unspin.report.layers import VIEWS
@@ -57,7 +58,10 @@ def render(doc: Document) -> Group:
         table.add_column("labels")
         for name, spans in layers.items():
             labels = Counter(s.label for s in spans).most_common(6)
-            table.add_row(name, str(len(spans)), Text(", ".join(f"{k} {v}" for k, v in labels)))
+            said = ", ".join(f"{k} {v}" for k, v in labels)
+            if name == "events" and (events := event_groups.count(spans)) != len(spans):
+                said += f" ({events} events: a later mention of the same event is not a new one)"
+            table.add_row(name, str(len(spans)), Text(said))
         parts.append(table)
         parts.extend(view for view in (make(doc) for make in VIEWS) if view is not None)
     else:
