@@ -1,4 +1,5 @@
-"""What the commands share: the error console, the input and output formats, the worker and date options, the progress bar."""
+"""What the commands share: the error console, the input and output formats, the worker and date
+options, the progress bar."""
 
 from __future__ import annotations
 
