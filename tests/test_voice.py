@@ -54,6 +54,21 @@ def test_a_loaded_phrase_in_an_attributed_indirect_statement_is_the_speakers(par
     assert text[start:end] == "the protesters were reckless vandals"
 
 
+def test_a_pronoun_speaker_is_the_person_named_before_it(parse):
+    text = "Maria Lopez runs the fisheries ministry. She said that the protesters were reckless vandals."
+    v = voice_at(parse(text, "reckless vandals"), "reckless vandals")
+    assert v["voice"] == "quoted" and v["speaker"] == "Maria Lopez"
+
+
+def test_what_is_not_a_statement_is_not_a_quoted_voice():
+    text = "The mayor declined to comment on the reckless scheme."
+    cue = text.index("declined")
+    attribution = Span(text.index("comment"), text.index("."), "reported", 1.0, "attributions",
+                       {"cue": "declined", "cue_span": [cue, cue + 8], "source": "The mayor", "vague": False,
+                        "source_text": "The mayor", "source_span": [0, 9], "statement": False})
+    assert passages(text, [attribution]) == []
+
+
 def test_the_articles_own_narration_is_its_own(parse):
     doc = parse("The council's reckless scheme will bankrupt the town within a year.", "reckless scheme")
     assert voice_at(doc, "reckless scheme") == {"voice": "own", "speaker": None}

@@ -76,14 +76,16 @@ def speaker_name(attrs: Mapping, text: str, entities: Sequence[Span] = ()) -> st
     phrase itself; ``None`` for a vague source, a bare pronoun or no source at all."""
     if attrs.get("vague") or attrs.get("source") in (None, "", "vague"):
         return None
-    bounds = attrs.get("source_span")
+    # "she said": the pronoun was read as a name given before it, which is where the entity stands
+    bounds = attrs.get("source_entity_span") if attrs.get("source_from") else attrs.get("source_span")
     if isinstance(bounds, (list, tuple)) and len(bounds) == 2:
         start, end = int(bounds[0]), int(bounds[1])
         inside = [e for e in entities if start <= e.start and e.end <= end and e.label in SPEAKER_TYPES]
         if inside:
             best = min(inside, key=lambda e: (SPEAKER_TYPES.index(e.label), e.start))
             return str((best.attrs or {}).get("canonical") or text[best.start : best.end]).strip() or None
-    phrase = " ".join(str(attrs.get("source_text") or attrs.get("source") or "").split())
+    said = attrs.get("source") if attrs.get("source_from") else attrs.get("source_text") or attrs.get("source")
+    phrase = " ".join(str(said or "").split())
     if not phrase or phrase.lower() in PRONOUNS:
         return None
     return phrase
@@ -94,7 +96,7 @@ def passages(text: str, attributions: Iterable[Span], entities: Sequence[Span] =
     found = [
         Passage(s.start, s.end, speaker_name(s.attrs or {}, text, entities))
         for s in attributions
-        if s.end > s.start
+        if s.end > s.start and (s.attrs or {}).get("statement") is not False  # "declined to comment on the deal"
     ]
     for start, end in quotations(text):
         if len(text[start:end].split()) >= MIN_QUOTE_WORDS:
