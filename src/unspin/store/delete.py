@@ -36,7 +36,9 @@ from unspin.store import dedup, derive, links, stories
 from unspin.store.corpus import find_duplicate
 from unspin.store.db import optimize
 from unspin.store.search import ranked_pks
-from unspin.store.tables import documents, lsh_bands, mentions, outlets, signatures, technique_counts
+from unspin.store.tables import (
+    document_reviews, documents, lsh_bands, mentions, outlets, reviews, signatures, technique_counts,
+)
 from unspin.store.tables import stories as stories_table
 
 #: Keys per IN (...) list: far below SQLite's and PostgreSQL's limits on bound parameters.
@@ -156,7 +158,10 @@ def _delete(conn: Connection, gone: list[int]) -> Deleted:
         for table in (mentions, technique_counts, signatures, lsh_bands):
             conn.execute(delete(table).where(table.c.document.in_(part)))
         conn.execute(update(documents).where(d.pk.in_(part)).values(duplicate_of=None, story=None))
-    for part in _chunks(gone):
+    for part in _chunks(gone):  # an analyst's reviews of a deleted document have nothing left to point at
+        ids = select(d.id).where(d.pk.in_(part)).scalar_subquery()
+        for table in (reviews, document_reviews):
+            conn.execute(delete(table).where(table.c.document.in_(ids)))
         conn.execute(delete(documents).where(d.pk.in_(part)))
     stories_removed = _recount_stories(conn, touched_stories)
     duplicate_of = {pk: _regroup(conn, pk)[0] for pk in later}

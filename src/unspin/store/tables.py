@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -162,4 +163,73 @@ failures = Table(
     # NULLs are distinct in a unique constraint: one row per (input, code) when there is no record
     Index("uq_failures_input_code_no_record", "input", "code", unique=True,
           sqlite_where=text("record IS NULL"), postgresql_where=text("record IS NULL")),
+)
+
+
+# --- the review loop (migration 0008): an analyst's records beside the machine's layers, never edits of them ---
+
+#: Accounts allowed to review (``unspin users add``). The password is kept only as an Argon2id hash.
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Signed-in browsers: the cookie carries a random token, the store keeps only its SHA-256, so a copy of the
+#: store signs no one in. The CSRF token of every form of that session lives beside it.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("user", String(64), ForeignKey("users.name", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+#: Failed sign-ins, one row each, by the name tried (which need not exist): the limit counts recent rows.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_failures_name_at", "name", "at"),
+)
+
+#: One row per review, append-only: which span of which layer (``target_*``, as the machine gave it, or as a
+#: reviewer added it), what a reviewer made of it (``after_*``: NULL start = rejected), who, when, and a note.
+#: The latest review of a span is the one shown; every earlier one is kept.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("document", String(64), ForeignKey("documents.id"), nullable=False),
+    Column("layer", String(32), nullable=False),
+    Column("target_start", Integer),
+    Column("target_end", Integer),
+    Column("target_label", String(64)),
+    Column("after_start", Integer),
+    Column("after_end", Integer),
+    Column("after_label", String(64)),
+    Column("after_canonical", Text),
+    Column("verdict", String(16), nullable=False),
+    Column("note", Text, nullable=False, server_default=text("''")),
+    Column("reviewer", String(64), nullable=False),
+    Column("origin", String(32), nullable=False, server_default=text("'web'")),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_reviews_document_layer", "document", "layer"),
+)
+
+#: A document marked reviewed as a whole (or opened again): append-only, the latest row holds.
+document_reviews = Table(
+    "document_reviews",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("document", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("reviewed", Boolean, nullable=False),
+    Column("reviewer", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )

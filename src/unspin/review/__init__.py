@@ -1,0 +1,8 @@
+"""The analyst's review loop: reviews are records beside the machine's layers, never edits of them.
+
+``records`` holds what one review says, ``view`` turns a document and its
+reviews into the reviewed view and the difference from the machine's,
+``quote`` finds a span from its quoted words (W3C TextQuoteSelector),
+``passwords`` hashes the reviewers' passwords. The store keeps the records
+(``unspin.store.reviews``); the web UI writes them (``unspin.web.review``).
+"""
