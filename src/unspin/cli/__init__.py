@@ -6,6 +6,6 @@ One module per command group (``analyze``, ``corpus``, ``spark``,
 """
 
 from unspin.cli.app import app, eval_app, run, train_app
-from unspin.cli import analyze, corpus, evaluate, spark, train  # noqa: F401,E402  (register the commands)
+from unspin.cli import analyze, corpus, evaluate, spark, train, users  # noqa: F401,E402  (register the commands)
 
 __all__ = ["app", "eval_app", "train_app", "run"]

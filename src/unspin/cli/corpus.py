@@ -202,6 +202,10 @@ def serve(
     db: str = _DB_OPTION,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (the default serves this machine only)."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    review: bool = typer.Option(
+        False, "--review", help="Let signed-in reviewers (unspin users add) accept, reject, relabel, move and add "
+        "spans and mark documents reviewed. The reviews are stored beside the machine's marks, never over them.",
+    ),
 ) -> None:
     """Browse, search and compare the corpus in a web browser, and serve its JSON API, read-only.
 
@@ -212,19 +216,28 @@ def serve(
     Lines, CSV or Parquet. The store is opened read-only and never
     created or migrated; the pages run no script.
 
+    With --review, an article page has a "Review spans" page for signed-in
+    reviewers (accounts: unspin users add NAME), and shows the reviewed view,
+    the machine view and what differs. Only the review forms write; the
+    store is brought to the newest schema first.
+
     Exit status: 0 when stopped with Ctrl-C, 2 when the store cannot be opened.
 
     Examples:
 
       unspin serve --db corpus.db
 
+      unspin serve --db corpus.db --review
+
       unspin serve --db postgresql://me@localhost/news --port 8080
     """
     from unspin.store.db import StoreError, display_url, normalise_url
     from unspin.web.app import create_app
 
+    if review:
+        _existing_store(db, writes=True).dispose()  # the review tables exist before anyone signs in
     try:
-        application = create_app(db)
+        application = create_app(db, review=review)
     except StoreError as exc:
         err.print(f"unspin: error: {exc}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
@@ -232,9 +245,12 @@ def serve(
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"unspin: warning: listening on {host}: anyone who can reach it can read the whole corpus "
-                  "(there is no login)", markup=False, soft_wrap=True)
+                  "(reading needs no login)" + ("; passwords and session cookies cross the network in clear unless "
+                                               "a TLS proxy is in front" if review else ""),
+                  markup=False, soft_wrap=True)
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"unspin: serving {display_url(normalise_url(db))} read-only at http://{shown}:{port}/ (Ctrl-C stops)",
+    how = "for review (sign in at /login)" if review else "read-only"
+    err.print(f"unspin: serving {display_url(normalise_url(db))} {how} at http://{shown}:{port}/ (Ctrl-C stops)",
               markup=False, soft_wrap=True)
     uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
 

@@ -36,7 +36,8 @@ def _changed(span: Span, review: Review) -> Span:
     attrs = dict(span.attrs or {})
     if after.canonical is not None:
         attrs["canonical"] = after.canonical
-    attrs["review"] = {**_stamp(review), "machine": [span.start, span.end, span.label]}
+    attrs["review"] = {**_stamp(review), "machine": [span.start, span.end, span.label],
+                       "machine_canonical": mark_of(span).canonical}
     return dataclasses.replace(span, start=after.start, end=after.end, label=after.label, attrs=attrs)
 
 

@@ -136,6 +136,7 @@ def write_review(conn: Connection, review: Review) -> int:
     return conn.execute(insert(reviews).values(
         document=review.document, layer=review.layer,
         target_start=t.start if t else None, target_end=t.end if t else None, target_label=t.label if t else None,
+        target_canonical=t.canonical if t else None,
         after_start=a.start if a else None, after_end=a.end if a else None, after_label=a.label if a else None,
         after_canonical=a.canonical if a else None,
         verdict=review.verdict, note=review.note, reviewer=review.reviewer, origin=review.origin, at=review.at,
@@ -147,7 +148,10 @@ def write_reviews(conn: Connection, many: Iterable[Review]) -> int:
 
 
 def _review(row) -> Review:
-    target = Mark(row.target_start, row.target_end, row.target_label) if row.target_start is not None else None
+    target = (
+        Mark(row.target_start, row.target_end, row.target_label, row.target_canonical)
+        if row.target_start is not None else None
+    )
     after = (
         Mark(row.after_start, row.after_end, row.after_label, row.after_canonical)
         if row.after_start is not None else None

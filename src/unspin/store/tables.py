@@ -211,6 +211,7 @@ reviews = Table(
     Column("target_start", Integer),
     Column("target_end", Integer),
     Column("target_label", String(64)),
+    Column("target_canonical", Text),
     Column("after_start", Integer),
     Column("after_end", Integer),
     Column("after_label", String(64)),

@@ -35,10 +35,13 @@ from unspin import __version__
 from unspin.analyze.technique_definitions import DEFINITIONS, display_name
 from unspin.report.paragraphs import with_badges
 from unspin.store import links, read, spans
+from unspin.store import reviews as store_reviews
+from unspin.store.db import connect
 from unspin.store.query import QueryError
 from unspin.store.search import search as run_search
 from unspin.summary import TECHNIQUE_FLOOR
 from unspin.web import charts, export, queries, views
+from unspin.web import review as review_pages
 from unspin.web.public import public_document
 from unspin.web.readonly import open_read_only
 
@@ -61,9 +64,10 @@ MAX_LIMIT = 100
 class SecurityHeaders:
     """ASGI middleware: the security headers on every HTTP response (pages, API, static files, errors)."""
 
-    def __init__(self, app):
+    def __init__(self, app, csp: str = CSP):
         self.app = app
-        self.headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()]
+        headers = {**SECURITY_HEADERS, "content-security-policy": csp}
+        self.headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -121,9 +125,14 @@ def _is_api(request: Request) -> bool:
     return path.startswith("/api/") or path == "/openapi.json"
 
 
-def create_app(db_url: str) -> FastAPI:
-    """The app over the store at ``db_url`` (a --db value), opened read-only; StoreError if it can't be."""
+def create_app(db_url: str, review: bool = False) -> FastAPI:
+    """The app over the store at ``db_url`` (a --db value), opened read-only; StoreError if it can't be.
+
+    ``review``: also mount the sign-in and review routes (``web.review``), with a second engine, the only one
+    that writes, used by those routes alone.
+    """
     engine = open_read_only(db_url)
+    writer = connect(db_url, migrate=False) if review else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -131,6 +140,8 @@ def create_app(db_url: str) -> FastAPI:
             yield
         finally:
             engine.dispose()
+            if writer is not None:
+                writer.dispose()
 
     app = FastAPI(
         title="unspin",
@@ -142,11 +153,21 @@ def create_app(db_url: str) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.engine = engine
-    templates = Jinja2Templates(env=_environment())
+    def signed_in(request: Request) -> dict:
+        """Who is signed in, for the header of every page in review mode."""
+        if not review:
+            return {}
+        with engine.connect() as c:
+            found = store_reviews.session(c, request.cookies.get(review_pages.SESSION_COOKIE))
+        return {"who": review_pages.Reviewer(*found) if found else None}
+
+    templates = Jinja2Templates(env=_environment(), context_processors=[signed_in])
     app.state.templates = templates
     static = resources.files("unspin.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, csp=review_pages.REVIEW_CSP if review else CSP)
+    app.state.review = review
+    templates.env.globals["review_mode"] = review
 
     def conn() -> Connection:
         with engine.connect() as connection:
@@ -157,6 +178,9 @@ def create_app(db_url: str) -> FastAPI:
 
     def not_found(what: str) -> HTTPException:
         return HTTPException(status_code=404, detail=f"{what} is not in this corpus")
+
+    if review:
+        review_pages.mount(app, writer, conn, page)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -228,12 +252,16 @@ def create_app(db_url: str) -> FastAPI:
         request: Request,
         doc_id: str,
         floor: float = Query(0.0, ge=0.0, le=1.0, allow_inf_nan=False),
+        view: Literal["reviewed", "machine"] = "reviewed",
         c: Connection = Depends(conn),
     ):
         found = read.document(c, doc_id)
         if found is None:
             raise not_found(f"Document {doc_id}")
         doc = public_document(found["document"])
+        reviewing = review_pages.article_review(c, request, doc, view) if review else None
+        if reviewing and view == "reviewed":
+            doc = reviewing["view"]
         related = [x for x in [found["duplicate_of"], *found["duplicates"]] if x]
         shown = views.apply_page_floor(doc, floor)  # first: the highlights and legend follow it
         segments, badges = with_badges(doc, views.segments(doc))  # cut at paragraph ends for their badges
@@ -257,6 +285,7 @@ def create_app(db_url: str) -> FastAPI:
             "canonical_link": views.web_url(doc.meta.canonical_url),
             "related": queries.briefs(c, related),
             "story": queries.story_label(c, found["story"]),
+            "reviewing": reviewing,
         }
         return page(request, "article.html", context)
 

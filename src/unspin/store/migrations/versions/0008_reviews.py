@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("target_start", sa.Integer),
         sa.Column("target_end", sa.Integer),
         sa.Column("target_label", sa.String(64)),
+        sa.Column("target_canonical", sa.Text),
         sa.Column("after_start", sa.Integer),
         sa.Column("after_end", sa.Integer),
         sa.Column("after_label", sa.String(64)),
