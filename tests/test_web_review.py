@@ -142,3 +142,24 @@ def test_reject_relabel_add_and_mark_reviewed_keep_the_machine_view(client, db):
     review_page = client.get(f"/article/{doc_id}/review?layer=entities").text
     assert HOSTILE_NOTE not in review_page and "&lt;script&gt;alert(&#34;note&#34;)&lt;/script&gt;" in review_page
     assert "Renamed Body" in review_page
+
+
+def test_every_layer_and_the_furniture_can_be_reviewed(client, db):
+    from unspin.review.records import REVIEW_LAYERS
+
+    doc_id = ids_by_url(db)[QUAYSIDE]
+    doc = machine(db, doc_id)
+    sign_in(client)
+    for layer in REVIEW_LAYERS:
+        page = client.get(f"/article/{doc_id}/review?layer={layer}")
+        assert page.status_code == 200, layer
+        shown = len(doc.furniture) if layer == "furniture" else len(doc.layer(layer))
+        assert page.text.count('name="action" value="reject"') == shown, layer
+    assert client.get(f"/article/{doc_id}/review?layer=sentences").status_code == 400
+    csrf = csrf_of(client.get(f"/article/{doc_id}/review?layer=furniture").text)
+    kind = doc.furniture[0].kind
+    relabel = {"csrf": csrf, "layer": "furniture", "action": "change", "target_start": 0, "target_end": 1,
+               "target_label": kind, "label": "article-text"}
+    assert client.post(f"/article/{doc_id}/review", data=relabel).status_code == 303
+    page = client.get(f"/article/{doc_id}/review?layer=furniture").text
+    assert "article-text" in page
