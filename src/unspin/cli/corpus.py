@@ -235,7 +235,15 @@ def serve(
     from unspin.web.app import create_app
 
     if review:
-        _existing_store(db, writes=True).dispose()  # the review tables exist before anyone signs in
+        from unspin.store.reviews import list_users
+
+        engine = _existing_store(db, writes=True)  # the review tables exist before anyone signs in
+        with engine.connect() as conn:
+            accounts = list_users(conn)
+        engine.dispose()
+        if not accounts:
+            err.print(f"unspin: warning: no one can sign in yet: make an account with unspin users add NAME --db {db}",
+                      markup=False, soft_wrap=True)
     try:
         application = create_app(db, review=review)
     except StoreError as exc:
