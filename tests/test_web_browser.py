@@ -6,8 +6,6 @@ real ingest). Screenshots go to test-artifacts/web-*.png for a person to look at
 
 from __future__ import annotations
 
-import threading
-import time
 from urllib.parse import quote
 
 import pytest
@@ -34,27 +32,7 @@ def server(db):
 
 
 def _serve(db: str):
-    import uvicorn
-
-    config = uvicorn.Config(
-        create_app(db),
-        host="127.0.0.1",
-        port=services.free_port(),
-        log_level="warning",
-        ws="none",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    yield from services.serve_in_thread(create_app(db))
 
 
 @pytest.fixture

@@ -8,9 +8,6 @@ without the CSRF token. Screenshots of each step go to test-artifacts/review-*.p
 from __future__ import annotations
 
 import shutil
-import threading
-import time
-
 import pytest
 import services
 from test_web_corpus import QUAYSIDE, ids_by_url, shared_corpus
@@ -34,21 +31,7 @@ def db(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def server(db):
-    import uvicorn
-
-    config = uvicorn.Config(create_app(db, review=True), host="127.0.0.1", port=services.free_port(),
-                            log_level="warning", ws="none", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-review", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}"
-    server.should_exit = True
-    thread.join(timeout=30)
+    yield from services.serve_in_thread(create_app(db, review=True))
 
 
 def shot(page, name: str) -> None:
