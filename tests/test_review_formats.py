@@ -237,7 +237,7 @@ def test_work_done_in_label_studio_comes_back_as_reviews(cli, sqlite_store, docs
     path.write_text(json.dumps(tasks[:1]), encoding="utf-8")
     ran = cli("reviews", "import", str(path), "--db", url)
     assert ran.returncode == 0, ran.stderr
-    assert "1 result(s) that are not spans of an unspin layer ignored" in ran.stderr.decode()
+    assert "1 result(s) or line(s) that are not spans of an unspin layer ignored" in ran.stderr.decode()
     view = stored_views(engine)[docs[0].id]
     monday = first(docs[0], "dates", "Monday")
     assert (monday.start, monday.end, monday.label, None) not in view["dates"]
@@ -308,7 +308,7 @@ def test_brat_standoff_of_the_reviewed_view(cli, sqlite_store, docs, tmp_path):
     harbour = docs[0].id
     assert (out / f"{harbour}.txt").read_text(encoding="utf-8") == HARBOUR
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{d.id}.{x}" for d in docs[:2] for x in ("txt", "ann")] + ["annotation.conf"])
+        [f"{d.id}.{x}" for d in docs[:2] for x in ("txt", "ann")] + ["annotation.conf", "visual.conf"])
     lines = (out / f"{harbour}.ann").read_text(encoding="utf-8").splitlines()
     spans = {}
     for line in lines:
@@ -332,6 +332,59 @@ def test_brat_standoff_of_the_reviewed_view(cli, sqlite_store, docs, tmp_path):
     assert any("canonical: Tallinn harbour | the port" in n for n in notes)
     conf = (out / "annotation.conf").read_text(encoding="utf-8")
     assert "[entities]" in conf and "\tName_Calling_Labeling" in conf and "!techniques" in conf
+    assert "Name_Calling_Labeling | Name_Calling,Labeling" in (out / "visual.conf").read_text(encoding="utf-8")
+
+
+def test_brat_round_trip_and_work_done_in_brat(cli, store, fresh_store, docs, tmp_path):
+    url, engine = store
+    out = tmp_path / "brat"
+    assert cli("reviews", "export", "--db", url, "--format", "brat", "--out", str(out)).returncode == 0
+    fresh = fill(fresh_store, docs, with_reviews=False)
+    back = cli("reviews", "import", str(out), "--db", fresh_store)
+    assert back.returncode == 0, back.stderr
+    assert "from 2 brat file(s)" in back.stderr.decode()
+    brat_layers = ("entities", "techniques", "events", "quantities", "dates")
+    restricted = lambda views: {i: {k: v for k, v in m.items() if k in brat_layers}  # noqa: E731
+                                for i, m in views.items()}
+    assert restricted(stored_views(fresh)) == restricted(stored_views(engine))
+    with fresh.connect() as conn:
+        kept = store_reviews.reviews_of(conn, docs[0].id)
+    assert {r.reviewer for r in kept} == {"brat"} and {r.origin for r in kept} == {"brat"}
+    assert next(r for r in kept if r.after and r.after.label == "LOC").note == "the port"
+
+    # in brat: the 'Monday' date is deleted and 'Critics' marked as a group; the next import records just that
+    ann = out / f"{docs[0].id}.ann"
+    lines = [line for line in ann.read_text(encoding="utf-8").splitlines() if "\tdate " not in line
+             or not line.endswith("\tMonday")]
+    critics = HARBOUR.index("Critics")
+    lines.append(f"T99\tNORP {critics} {critics + 7}\tCritics")
+    lines.append("R1\tRelated Arg1:T1 Arg2:T99")
+    ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    conf = out / "annotation.conf"  # brat offers only the types its configuration lists: the annotator adds one
+    conf.write_text(conf.read_text(encoding="utf-8").replace("!entities\n", "!entities\n\tNORP\n"), encoding="utf-8")
+    again = cli("reviews", "import", str(out), "--db", fresh_store, "--reviewer", "desk-b")
+    assert again.returncode == 0, again.stderr
+    assert "1 result(s) or line(s)" in again.stderr.decode()
+    view = stored_views(fresh)[docs[0].id]
+    monday = first(docs[0], "dates", "Monday")
+    assert (monday.start, monday.end, monday.label, None) not in view["dates"]
+    assert (critics, critics + 7, "NORP", None) in view["entities"]
+    fresh.dispose()
+
+
+def test_a_brat_file_that_does_not_fit_is_a_one_line_error(cli, sqlite_store, docs, tmp_path):
+    url, engine = sqlite_store
+    out = tmp_path / "brat"
+    assert cli("reviews", "export", "--db", url, "--format", "brat", "--out", str(out)).returncode == 0
+    with engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(reviews)).scalar_one()
+    ann = out / f"{docs[1].id}.ann"
+    ann.write_text(ann.read_text(encoding="utf-8") + "T77\tGPE 0 3\tNot\n", encoding="utf-8")
+    one_line_error(cli("reviews", "import", str(out), "--db", url), f"{ann}:", "do not hold the words")
+    ann.write_text("T1\tMYSTERY 0 3\tThe\n", encoding="utf-8")
+    one_line_error(cli("reviews", "import", str(out), "--db", url), "type 'MYSTERY' of T1: no layer uses it")
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(reviews)).scalar_one() == before
 
 
 def test_semeval_rows_read_back_by_the_techniques_evaluation(cli, sqlite_store, docs, tmp_path):

@@ -111,18 +111,20 @@ def _write_labelstudio(read, marked: set[str], out: Path) -> str:
 
 
 def _write_brat(read, marked: set[str], out: Path) -> str:
-    from unspin.review.brat import annotation_conf, documents
+    from unspin.review.brat import Names, annotation_conf, documents, visual_conf
 
     out.mkdir(exist_ok=True)
-    used: dict[str, set[str]] = {}
+    names = Names()
     count = spans = 0
-    for doc_id, text, ann in documents(read, used):
+    for doc_id, text, ann in documents(read, names):
         (out / f"{doc_id}.txt").write_text(text, encoding="utf-8", newline="")
         (out / f"{doc_id}.ann").write_text(ann, encoding="utf-8", newline="")
         count += 1
         spans += sum(1 for line in ann.splitlines() if line.startswith("T"))
-    (out / "annotation.conf").write_text(annotation_conf(used), encoding="utf-8")
-    return f"wrote {count} document(s) with {spans} span(s) in brat standoff to {out} (and annotation.conf)"
+    (out / "annotation.conf").write_text(annotation_conf(names), encoding="utf-8")
+    (out / "visual.conf").write_text(visual_conf(names), encoding="utf-8")
+    return (f"wrote {count} document(s) with {spans} span(s) in brat standoff to {out} "
+            "(and annotation.conf, visual.conf)")
 
 
 def _write_semeval(read, marked: set[str], out: Path) -> str:
@@ -162,57 +164,76 @@ _WRITERS = {
 
 @reviews_app.command("import")
 def import_(
-    file: Path = typer.Argument(
-        ..., help="A Label Studio JSON export (Export -> JSON): tasks with their annotations.",
-        exists=True, dir_okay=False, show_default=False,
+    path: Path = typer.Argument(
+        ..., help="A Label Studio JSON export (Export -> JSON), or a folder in brat standoff as export --format brat "
+        "writes it, after work in brat.", exists=True, show_default=False,
     ),
     db: str = _DB_OPTION,
     reviewer: Optional[str] = typer.Option(
-        None, "--reviewer", help="Record the reviews under this name (default: labelstudio:<completed_by>).",
-        show_default=False,
+        None, "--reviewer", show_default=False,
+        help="Record the reviews under this name (default: labelstudio:<completed_by>, or brat).",
     ),
     progress: Optional[bool] = typer.Option(
         None, "--progress/--no-progress", show_default="on a terminal", help="Show a progress bar on standard error.",
     ),
 ) -> None:
-    """Record the work done in Label Studio as reviews.
+    """Record the work done in Label Studio or brat as reviews.
 
-    Each task's latest submitted annotation is compared with the machine's
-    marks of its document (found by data.id, else by its text): kept marks are
-    accepted, missing ones rejected, relabelled or moved ones changed, new ones
-    added, dated when the annotation was made. The document is marked
-    reviewed. A task that names no stored document, or whose marks do not fit
+    Label Studio (a file): each task's latest submitted annotation is
+    compared with the machine's marks of its document (found by data.id, else
+    by its text): kept marks are accepted, missing ones rejected, relabelled
+    or moved ones changed, new ones added, dated when the annotation was made,
+    and the document is marked reviewed. brat (a folder): each ID.ann the
+    same way, for the layers brat shows, dated when the file was saved. A
+    task or file that names no stored document, or whose marks do not fit
     its text, stops the import before anything is written.
 
-    Example:
+    Examples:
 
       unspin reviews import project-export.json --db corpus.db
+
+      unspin reviews import brat/ --db corpus.db --reviewer desk-b
     """
+    from unspin.review.brat import BratError
     from unspin.review.labelstudio import LabelStudioError, counts, read_export
-    from unspin.store.review_io import import_labelstudio
+    from unspin.store.review_io import import_brat, import_labelstudio
 
     if reviewer is not None and not reviewer.strip():
         _fail("--reviewer: give a name", 2)
-    try:
-        items = read_export(file.read_bytes())
-    except LabelStudioError as exc:
-        _fail(f"{file}: {exc}")
-    except OSError as exc:
-        _fail(f"{file}: {exc.strerror or exc}")
-    engine = _existing_store(db, writes=True)
     show = progress if progress is not None else err.is_terminal
-    try:
-        with progress_bar(show) as bar:
-            step = bar.add_task("importing", total=len(items))
-            done = import_labelstudio(engine, items, reviewer, advance=lambda: bar.advance(step))
-    except LabelStudioError as exc:
-        _fail(f"{file}: {exc} (nothing was imported)")
+    if path.is_dir():
+        anns = sorted(path.glob("*.ann"))
+        if not anns:
+            _fail(f"{path}: no .ann files (a folder to import is brat standoff: ID.txt and ID.ann)")
+        engine = _existing_store(db, writes=True)
+        try:
+            with progress_bar(show) as bar:
+                step = bar.add_task("importing", total=len(anns))
+                done = import_brat(engine, path, anns, reviewer, advance=lambda: bar.advance(step))
+        except BratError as exc:
+            _fail(f"{exc} (nothing was imported)")
+        what = f"{len(anns)} brat file(s) in {path}"
+    else:
+        try:
+            items = read_export(path.read_bytes())
+        except LabelStudioError as exc:
+            _fail(f"{path}: {exc}")
+        except OSError as exc:
+            _fail(f"{path}: {exc.strerror or exc}")
+        engine = _existing_store(db, writes=True)
+        try:
+            with progress_bar(show) as bar:
+                step = bar.add_task("importing", total=len(items))
+                done = import_labelstudio(engine, items, reviewer, advance=lambda: bar.advance(step))
+        except LabelStudioError as exc:
+            _fail(f"{path}: {exc} (nothing was imported)")
+        what = str(path)
     total = counts(done)
-    parts = [f"imported {total['reviews']} review(s) on {total['documents']} document(s) from {file}"]
+    parts = [f"imported {total['reviews']} review(s) on {total['documents']} document(s) from {what}"]
     if total["already"]:
         parts.append(f"{total['already']} already recorded")
     if total["skipped"]:
         parts.append(f"{total['skipped']} task(s) without a submitted annotation")
     if total["ignored"]:
-        parts.append(f"{total['ignored']} result(s) that are not spans of an unspin layer ignored")
+        parts.append(f"{total['ignored']} result(s) or line(s) that are not spans of an unspin layer ignored")
     _say("; ".join(parts))

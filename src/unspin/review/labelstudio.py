@@ -26,9 +26,10 @@ from xml.sax.saxutils import quoteattr
 from unspin import __version__
 from unspin.document import Document, Span
 from unspin.eval.techniques import TECHNIQUES
+from unspin.review.compare import new_only, reviews_from
 from unspin.review.pairs import SPAN_LAYERS, Pair, canonical, checked, note
-from unspin.review.records import MAX_NOTE, Mark, Review, latest
-from unspin.review.view import mark_of, reviewed
+from unspin.review.records import MAX_NOTE, Mark, Review
+from unspin.review.view import reviewed
 
 ORIGIN = "labelstudio"
 #: The longest label and reviewer name the store keeps.
@@ -255,84 +256,6 @@ def submitted(item: Mapping, text: str, where: str) -> Submitted | None:
     return Submitted(marks, layers, _who(annotation), _when(annotation), ignored)
 
 
-def _overlap(a: Mark, b: Mark) -> int:
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
-
-
-def _plain(mark: Mark) -> Mark:
-    return Mark(mark.start, mark.end, mark.label)
-
-
-def _after(machine_canonical: str | None, mark: Mark) -> Mark:
-    """The mark kept, with a canonical name only where it differs from the machine's (the store keeps a
-    target without one, so an unchanged name must not make an accept look like a change)."""
-    name = mark.canonical if mark.canonical != machine_canonical else None
-    return Mark(mark.start, mark.end, mark.label, name)
-
-
-def compare(machine: Document, layer: str, kept: list[tuple[Mark, str]]) -> list[tuple[Mark | None, Mark | None, str]]:
-    """(machine mark, kept mark, note) for one layer: accepted, changed, rejected (kept None) or added
-    (machine None).
-
-    A machine mark is paired first with a kept mark of the same offsets and
-    label, then of the same offsets (relabelled), then with the kept mark of
-    the same label that overlaps it most (moved); what is left is rejected or
-    added.
-    """
-    spans = list(machine.layer(layer))
-    left = list(range(len(kept)))
-    pairs: dict[int, int] = {}
-    rules = (
-        lambda s, k: (s.start, s.end, s.label) == k.key,
-        lambda s, k: (s.start, s.end) == (k.start, k.end),
-        lambda s, k: s.label == k.label and _overlap(mark_of(s), k) > 0,
-    )
-    for rule in rules:
-        for i, span in enumerate(spans):
-            if i in pairs:
-                continue
-            fits = [j for j in left if rule(span, kept[j][0])]
-            if fits:
-                best = max(fits, key=lambda j: (_overlap(mark_of(span), kept[j][0]), -j))
-                pairs[i] = best
-                left.remove(best)
-    out: list[tuple[Mark | None, Mark | None, str]] = []
-    for i, span in enumerate(spans):
-        target = _plain(mark_of(span))
-        if i in pairs:
-            mark, text = kept[pairs[i]]
-            out.append((target, _after(canonical(span), mark), text))
-        else:
-            out.append((target, None, ""))
-    out.extend((None, kept[j][0], kept[j][1]) for j in left)
-    return out
-
-
-def reviews_from(machine: Document, existing: list[Review], got: Submitted, reviewer: str,
-                 at: datetime.datetime) -> list[Review]:
-    """The reviews that make ``machine``'s reviewed view what the annotation says, for the layers it speaks of.
-
-    A span added earlier (on the web, or by an earlier import) that the
-    annotation no longer has is rejected too.
-    """
-    out = []
-    for layer in sorted(got.layers):
-        kept = got.marks.get(layer, [])
-        for target, after, text in compare(machine, layer, kept):
-            out.append(Review(machine.id, layer, target, after, reviewer, at, text, ORIGIN))
-        machine_keys = {mark_of(s).key for s in machine.layer(layer)}
-        kept_keys = {mark.key for mark, _ in kept}
-        for (key_layer, key), review in latest(existing).items():
-            if key_layer == layer and key not in machine_keys and review.after is not None and key not in kept_keys:
-                out.append(Review(machine.id, layer, _plain(review.after), None, reviewer, at, "", ORIGIN))
-    return out
-
-
-def _same(a: Review, b: Review) -> bool:
-    return (a.document, a.layer, a.target, a.after, a.reviewer, a.at, a.note, a.origin) == (
-        b.document, b.layer, b.target, b.after, b.reviewer, b.at, b.note, b.origin)
-
-
 @dataclass
 class Imported:
     """What an import made of one task: the reviews to write, those already recorded, and why none."""
@@ -343,6 +266,7 @@ class Imported:
     skipped: str = ""  # why the task gave nothing ('no annotation')
     ignored: int = 0
     reviewer: str = ""
+    layers: int = 0  # how many unspin layers the annotation speaks about
 
 
 def import_task(item: Mapping, machine: Document, existing: list[Review], where: str,
@@ -353,9 +277,10 @@ def import_task(item: Mapping, machine: Document, existing: list[Review], where:
         return Imported(machine.id, skipped="no submitted annotation")
     name = (reviewer or f"{ORIGIN}:{got.completed_by}")[:MAX_LABEL]
     at = got.at or now or datetime.datetime.now(datetime.timezone.utc)
-    made = reviews_from(machine, existing, got, name, at)
-    fresh = [r for r in made if not any(_same(r, old) for old in existing)]
-    return Imported(machine.id, fresh, len(made) - len(fresh), ignored=got.ignored, reviewer=name)
+    made = reviews_from(machine, existing, got.marks, got.layers, name, at, ORIGIN)
+    fresh = new_only(made, existing)
+    return Imported(machine.id, fresh, len(made) - len(fresh), ignored=got.ignored, reviewer=name,
+                    layers=len(got.layers))
 
 
 def find_document(item: Mapping, by_id: Mapping[str, Document], by_text: Mapping[str, Document],

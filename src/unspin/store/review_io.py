@@ -7,8 +7,10 @@ one transaction, so a file with one bad task records nothing.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import Connection, Engine, select
@@ -63,8 +65,9 @@ def import_labelstudio(engine: Engine, items: list[dict], reviewer: str | None =
 
     A task whose document is not in the store, or whose marks do not fit its
     text, is a LabelStudioError naming the task, and nothing is written. A
-    task with a submitted annotation also marks its document reviewed (the
-    annotator went through all of it), unless it already is.
+    task whose submitted annotation speaks about unspin's layers also marks
+    its document reviewed (the annotator went through all of it), unless it
+    already is.
     """
     from unspin.review.records import check
 
@@ -87,3 +90,61 @@ def import_labelstudio(engine: Engine, items: list[dict], reviewer: str | None =
             out.append(one)
             advance()
     return out
+
+
+def import_brat(engine: Engine, folder: Path, anns: list[Path], reviewer: str | None = None,
+                advance: Callable[[], None] = lambda: None) -> list[Imported]:
+    """Record what each ``ID.ann`` of a brat folder says, as reviews of the layers brat shows; all or nothing.
+
+    The document is the stored one of that id, else the one whose text is the
+    ``ID.txt`` beside it; either way its text must be that file's. The reviews
+    are dated when the ``.ann`` was last saved and recorded as ``brat`` (or
+    ``reviewer``).
+    """
+    from unspin.review import brat
+    from unspin.review.compare import new_only, reviews_from
+    from unspin.review.records import check
+
+    conf = brat.read_conf(*(_read(folder / name) for name in ("annotation.conf", "visual.conf")))
+    name = (reviewer or brat.ORIGIN)[:64]
+    out = []
+    with engine.begin() as conn:
+        for ann in anns:
+            txt = ann.with_suffix(".txt")
+            try:
+                text, notes = txt.read_text(encoding="utf-8"), ann.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise brat.BratError(f"{txt if not txt.exists() else ann}: cannot be read ({exc})") from None
+            by_id, by_text = _lookup(conn, {"data": {"id": ann.stem, "text": text}})
+            doc = by_id.get(ann.stem) or by_text.get(text)
+            if doc is None:
+                raise brat.BratError(f"{ann}: no document in the store has its id or the text of {txt.name}")
+            if doc.text != text:
+                raise brat.BratError(f"{txt}: not the text of document {doc.id} in the store")
+            existing = reviews_of(conn, doc.id)
+            labels: dict[str, set[str]] = {}
+            for review in existing:
+                for mark in (review.target, review.after):
+                    if mark is not None:
+                        labels.setdefault(review.layer, set()).add(mark.label)
+            kept, skipped = brat.marks(doc, notes, conf, str(ann), labels)
+            at = datetime.datetime.fromtimestamp(ann.stat().st_mtime, datetime.timezone.utc)
+            made = reviews_from(doc, existing, kept, brat.BRAT_LAYERS, name, at, brat.ORIGIN)
+            for review in made:
+                try:
+                    check(review, len(doc.text))
+                except ValueError as exc:
+                    raise brat.BratError(f"{ann}: {exc}") from None
+            fresh = new_only(made, existing)
+            write_reviews(conn, fresh)
+            out.append(Imported(doc.id, fresh, len(made) - len(fresh), ignored=skipped, reviewer=name,
+                                layers=len(brat.BRAT_LAYERS)))
+            advance()
+    return out
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
