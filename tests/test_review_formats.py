@@ -36,7 +36,7 @@ FERRY = "The ferry company in Riga cancelled two crossings on Friday after a sto
 BRIDGE = "Engineers in Vilnius reopened the old bridge to cyclists in March."
 T0 = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.timezone.utc)
 HOSTILE_NOTE = '<script>alert("x")</script> & </Labels>\tnext\nline'
-HOSTILE_LABEL = 'ORG"/><Label value="x'
+HOSTILE_LABEL = 'ORG"/><Label value="x[bold]'
 
 
 def at(minutes: int) -> datetime.datetime:
@@ -452,3 +452,4 @@ def test_eval_review_scores_the_machine_against_the_reviewed_view(cli, store, do
     assert rows[("dates", "(all)")]["documents"] == 1
     table = cli("eval", "review", "--db", url)
     assert table.returncode == 0 and "exact match" in table.stdout.decode()
+    assert HOSTILE_LABEL in table.stdout.decode()  # shown as written, not read as rich markup

@@ -399,8 +399,10 @@ def eval_review(
     shown = lambda v: "—" if v is None else f"{v:.3f}"  # noqa: E731
     table = Table(title="the machine's marks against the reviewed view (exact match: same offsets and label)")
     for col in ("layer", "label", "docs", "machine", "reviewed", "tp", "fp", "fn", "P", "R", "F1"):
-        table.add_column(col, justify="left" if col in ("layer", "label") else "right")
-    for r in rows:
-        table.add_row(r["layer"], r["label"], str(r["documents"]), str(r["machine"]), str(r["reviewed"]),
+        table.add_column(col, justify="left" if col in ("layer", "label") else "right", no_wrap=True)
+    from rich.text import Text
+
+    for r in rows:  # a label is a reviewer's words: shown as text, never read as markup
+        table.add_row(r["layer"], Text(r["label"]), str(r["documents"]), str(r["machine"]), str(r["reviewed"]),
                       str(r["tp"]), str(r["fp"]), str(r["fn"]), shown(r["precision"]), shown(r["recall"]), shown(r["f1"]))
     Console(width=max(120, Console().width)).print(table)
