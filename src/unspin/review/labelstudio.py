@@ -130,7 +130,8 @@ def read_export(raw: bytes | str) -> list[dict]:
     if isinstance(data, dict) and "data" in data:
         data = [data]  # one task alone, as Label Studio also accepts
     if not isinstance(data, list) or not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in data):
-        raise LabelStudioError("not a Label Studio export (expected a JSON list of tasks, each with a 'data' object)")
+        raise LabelStudioError("not a Label Studio export (expected a JSON list of tasks, each with a 'data' object, "
+                               "as Export -> JSON gives; not JSON-MIN or CSV)")
     for number, item in enumerate(data, 1):
         if not isinstance(item["data"].get("text"), str):
             raise LabelStudioError(f"task {number}: not a text task (its data has no 'text')")
