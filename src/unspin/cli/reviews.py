@@ -195,7 +195,8 @@ def import_(
       unspin reviews import brat/ --db corpus.db --reviewer desk-b
     """
     from unspin.review.brat import BratError
-    from unspin.review.labelstudio import LabelStudioError, counts, read_export
+    from unspin.review.compare import counts
+    from unspin.review.labelstudio import LabelStudioError, read_export
     from unspin.store.review_io import import_brat, import_labelstudio
 
     if reviewer is not None and not reviewer.strip():

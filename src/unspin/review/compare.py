@@ -10,7 +10,9 @@ machine's layers stay as they are.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from unspin.document import Document
 from unspin.review.pairs import canonical
@@ -103,3 +105,28 @@ def new_only(made: Iterable[Review], existing: Iterable[Review]) -> list[Review]
     """``made`` less the reviews already recorded word for word (the same file imported again)."""
     seen = {_fields(r) for r in existing}
     return [r for r in made if _fields(r) not in seen]
+
+
+@dataclass
+class Imported:
+    """What an import made of one task or file: the reviews to write, those already recorded, and why none."""
+
+    document: str
+    reviews: list[Review] = field(default_factory=list)
+    already: int = 0
+    skipped: str = ""  # why the task gave nothing ('no annotation')
+    ignored: int = 0
+    reviewer: str = ""
+    layers: int = 0  # how many unspin layers the annotation speaks about
+
+
+def counts(imported: Iterable[Imported]) -> Counter:
+    """The totals an import's summary line gives."""
+    total: Counter = Counter()
+    for one in imported:
+        total["documents"] += bool(one.reviews)
+        total["reviews"] += len(one.reviews)
+        total["already"] += one.already
+        total["skipped"] += bool(one.skipped)
+        total["ignored"] += one.ignored
+    return total

@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
 from unspin import __version__
 from unspin.document import Document, Span
 from unspin.eval.techniques import TECHNIQUES
-from unspin.review.compare import new_only, reviews_from
+from unspin.review.compare import Imported, new_only, reviews_from
 from unspin.review.pairs import SPAN_LAYERS, Pair, canonical, checked, note
 from unspin.review.records import MAX_NOTE, Mark, Review
 from unspin.review.view import reviewed
@@ -257,19 +256,6 @@ def submitted(item: Mapping, text: str, where: str) -> Submitted | None:
     return Submitted(marks, layers, _who(annotation), _when(annotation), ignored)
 
 
-@dataclass
-class Imported:
-    """What an import made of one task: the reviews to write, those already recorded, and why none."""
-
-    document: str
-    reviews: list[Review] = field(default_factory=list)
-    already: int = 0
-    skipped: str = ""  # why the task gave nothing ('no annotation')
-    ignored: int = 0
-    reviewer: str = ""
-    layers: int = 0  # how many unspin layers the annotation speaks about
-
-
 def import_task(item: Mapping, machine: Document, existing: list[Review], where: str,
                 reviewer: str | None = None, now: datetime.datetime | None = None) -> Imported:
     """The reviews one exported task records on its machine document (already recorded ones left out)."""
@@ -295,14 +281,3 @@ def find_document(item: Mapping, by_id: Mapping[str, Document], by_text: Mapping
     if found.text != data["text"]:
         raise LabelStudioError(f"{where}: its text is not that of document {found.id} in the store")
     return found
-
-
-def counts(imported: Iterable[Imported]) -> Counter:
-    total: Counter = Counter()
-    for one in imported:
-        total["documents"] += bool(one.reviews)
-        total["reviews"] += len(one.reviews)
-        total["already"] += one.already
-        total["skipped"] += bool(one.skipped)
-        total["ignored"] += one.ignored
-    return total

@@ -16,7 +16,8 @@ from typing import Callable
 from sqlalchemy import Connection, Engine, select
 
 from unspin.document import Document
-from unspin.review.labelstudio import Imported, LabelStudioError, find_document, import_task
+from unspin.review.compare import Imported
+from unspin.review.labelstudio import LabelStudioError, find_document, import_task
 from unspin.review.pairs import Pair
 from unspin.store.reviews import document_status, mark_document, reviewed_ids, reviews_of, write_reviews
 from unspin.store.tables import documents
