@@ -48,3 +48,10 @@ def test_every_stories_eval_option_is_documented(cli):
     assert "unspin eval stories" in README
     missing = [o for o in options(cli, "eval", "stories") if o not in README]
     assert not missing, f"undocumented in README: {missing}"
+
+
+def test_every_review_option_is_documented(cli):
+    for command in (("reviews", "export"), ("reviews", "import"), ("eval", "review")):
+        assert "unspin " + " ".join(command) + " " in README
+        missing = [o for o in options(cli, *command) if o not in README]
+        assert not missing, f"undocumented in README: {missing}"

@@ -139,3 +139,77 @@ def test_resume_without_a_checkpoint_is_a_one_line_error(tiny):
     assert run.returncode == 2
     assert run.stderr.strip().startswith("unspin: error:") and "no checkpoint" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def reviewed_store(root: Path) -> str:
+    """A real store: two documents whose techniques analysts reviewed, one that copies a dev article (it must be
+    left out), one reviewed for entities only (not gold for techniques), and a span labelled outside the 14."""
+    from unspin.document import Document, Meta
+    from unspin.review.records import Mark, Review
+    from unspin.store import reviews as store_reviews
+    from unspin.store.corpus import write_batch
+    from unspin.store.db import connect
+
+    import datetime
+
+    when = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.timezone.utc)
+    texts = [
+        "The council met on Monday.\nThese spineless cowards sold the harbour.\nThe vote was close.\n",
+        "A new ferry runs from May.\nOnly traitors would back this plan.\nTickets cost less.\n",
+        article(8)[0],  # a dev article: must not be fitted on
+        "The library opens at nine.\nThe mayor visited it.\n",
+    ]
+    docs = [Document(t, Meta(language="en", url=f"https://example.org/{k}")) for k, t in enumerate(texts)]
+    url = str(root / "reviews.db")
+    engine = connect(url)
+    write_batch(engine, docs)
+
+    def add(doc, words, label, layer="techniques"):
+        start = doc.text.index(words)
+        return Review(doc.id, layer, None, Mark(start, start + len(words), label), "ana", when)
+
+    with engine.begin() as conn:
+        store_reviews.write_reviews(conn, [
+            add(docs[0], "spineless cowards", "Name_Calling,Labeling"),
+            add(docs[0], "sold the harbour", "Treachery (my own label)"),
+            add(docs[2], *article(8)[1][0][::-1]),
+            add(docs[3], "The mayor", "PERSON", layer="entities"),
+        ])
+        store_reviews.mark_document(conn, docs[1].id, True, "ben")  # marked reviewed: its (empty) layer is gold
+        store_reviews.write_review(conn, add(docs[1], "Only traitors", "Name_Calling,Labeling"))
+    engine.dispose()
+    return url
+
+
+def test_reviewed_spans_from_a_store_join_the_fitted_part_and_are_counted(tiny):
+    db = reviewed_store(tiny)
+    run = subprocess.run(train_command(tiny, "extra", "extra-ck/checkpoint.pt", "--extra-gold", db),
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert (f"extra gold from {db}: 2 reviewed document(s), 2 technique span(s) added to the fitted part; "
+            "1 span(s) with a label outside the 14 classes left out; "
+            "1 document(s) left out because their text is a tune or dev article") in run.stderr
+    assert "fitting on 7 articles (12 spans), choosing on 2" in run.stderr
+    config = json.loads((tiny / "extra" / "config.json").read_text())
+    data = config["training"]["data"]
+    assert data["fit_articles"] == 7 and data["tune_articles"] == 2
+    assert data["extra_gold"] == {"source": db, "documents": 2, "spans": 2, "left_out": 1,
+                                  "dropped_as_tune_or_dev": 1}
+    assert "--extra-gold " + db in config["training"]["command"]
+    assert "2 are documents of a corpus store" in (tiny / "extra" / "MODEL_CARD.md").read_text()
+
+
+def test_extra_gold_with_no_reviewed_techniques_is_a_one_line_error(tiny):
+    from unspin.document import Document, Meta
+    from unspin.store.corpus import write_batch
+    from unspin.store.db import connect
+
+    url = str(tiny / "plain.db")
+    engine = connect(url)
+    write_batch(engine, [Document("Nothing reviewed here.\n", Meta(language="en"))])
+    engine.dispose()
+    run = subprocess.run(train_command(tiny, "none2", "none2/checkpoint.pt", "--extra-gold", url),
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stderr.strip().startswith("unspin: error: --extra-gold") and "no document there" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1

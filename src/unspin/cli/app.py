@@ -26,6 +26,11 @@ eval_app = typer.Typer(help="Score unspin against public gold data.", no_args_is
 app.add_typer(eval_app, name="eval")
 train_app = typer.Typer(help="Train unspin's shipped models from public gold data.", no_args_is_help=True)
 app.add_typer(train_app, name="train")
+reviews_app = typer.Typer(
+    help="The analysts' reviews: export them in the formats annotators use, import Label Studio's work back.",
+    no_args_is_help=True,
+)
+app.add_typer(reviews_app, name="reviews")
 
 
 def _version(value: bool) -> None:

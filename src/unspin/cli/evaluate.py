@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -358,3 +359,50 @@ def _eval_paragraphs(
         typer.echo(f"TRAINING-SET FIGURE: {training} of these {result['articles']} articles are ones the shipped model "
                    "was trained on, so this is not a measure of new text; --cross-validate gives the honest figure.")
     typer.echo(format_table(scores))
+
+
+class _ReviewFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@eval_app.command("review")
+def eval_review(
+    db: str = typer.Option(
+        "unspin.db", "--db", metavar="URL",
+        help="The corpus store: a file path or sqlite:///PATH (SQLite), or postgresql://USER@HOST/DB.",
+    ),
+    format: _ReviewFormat = typer.Option(_ReviewFormat.table, "--format", help="table or json."),
+) -> None:
+    """The machine's marks against the analysts' reviewed view of the same documents: P, R, F1 with counts.
+
+    Per layer and per label, on the documents of your own store that a human
+    checked: a layer of a document counts when the document is marked
+    reviewed, or when some review touches that layer. A match is exact: the
+    same offsets and the same label.
+    """
+    from unspin.cli.corpus import _existing_store
+    from unspin.review.score import score
+    from unspin.store.review_io import document_ids, marked_reviewed, pairs
+
+    engine = _existing_store(db, writes=False)
+    with engine.connect() as conn:
+        ids = document_ids(conn, every=False)
+        rows = score(pairs(conn, ids), marked_reviewed(conn, ids))
+    if format is _ReviewFormat.json:
+        typer.echo(json.dumps({"match": "exact: same layer, offsets and label", "rows": rows}, indent=2))
+        return
+    if not rows:
+        err.print("unspin: nothing to score: no document in the store has reviews or is marked reviewed",
+                  markup=False, soft_wrap=True)
+        return
+    shown = lambda v: "—" if v is None else f"{v:.3f}"  # noqa: E731
+    table = Table(title="the machine's marks against the reviewed view (exact match: same offsets and label)")
+    for col in ("layer", "label", "docs", "machine", "reviewed", "tp", "fp", "fn", "P", "R", "F1"):
+        table.add_column(col, justify="left" if col in ("layer", "label") else "right", no_wrap=True)
+    from rich.text import Text
+
+    for r in rows:  # a label is a reviewer's words: shown as text, never read as markup
+        table.add_row(r["layer"], Text(r["label"]), str(r["documents"]), str(r["machine"]), str(r["reviewed"]),
+                      str(r["tp"]), str(r["fp"]), str(r["fn"]), shown(r["precision"]), shown(r["recall"]), shown(r["f1"]))
+    Console(width=max(120, Console().width)).print(table)

@@ -35,6 +35,10 @@ def train_techniques(
         None, "--tune", help="JSON file whose 'tune' list names the train articles every choice is made on "
         "(default: the committed split, 74 of PTC's 371 train articles).", exists=True, dir_okay=False, show_default=False,
     ),
+    extra_gold: Optional[str] = typer.Option(
+        None, "--extra-gold", metavar="DB", help="A corpus store whose analysts' reviewed technique spans join the "
+        "fitted part (documents whose techniques were reviewed, or marked reviewed).", show_default=False,
+    ),
 ) -> None:
     """Fine-tune the technique model on PTC train, choose and calibrate on a held-out part of train, score dev.
 
@@ -63,15 +67,39 @@ def train_techniques(
         err.print(f"unspin: error: {checkpoint}: no checkpoint to resume from", markup=False, soft_wrap=True)
         raise typer.Exit(2)
     command = f"unspin train techniques --data {data} --epochs {epochs} --seed {seed} --threads {threads}"
+    extra = None
+    if extra_gold is not None:
+        extra = _extra_gold(extra_gold)
+        command += f" --extra-gold {extra.source}"
     try:
         publish(
             data, out or model_dir(), Settings(seed=seed, threads=threads, epochs=epochs), compare=compare,
             command=command + ("" if compare else " --no-compare"), log=lambda line: err.print(line, markup=False, soft_wrap=True),
-            checkpoint=checkpoint, resume=resume, tune_ids=tune_ids,
+            checkpoint=checkpoint, resume=resume, tune_ids=tune_ids, extra=extra,
         )
     except ValueError as problem:
         err.print(f"unspin: error: {problem}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
+
+
+def _extra_gold(db: str):
+    """The reviewed technique spans of a store, or a one-line error when it holds none."""
+    from unspin.cli.corpus import _existing_store
+    from unspin.review.training import technique_gold
+    from unspin.store.db import display_url, normalise_url
+    from unspin.store.review_io import document_ids, marked_reviewed, pairs
+
+    shown = display_url(normalise_url(db))
+    engine = _existing_store(db, writes=False)
+    with engine.connect() as conn:
+        ids = document_ids(conn, every=False)
+        extra = technique_gold(pairs(conn, ids), marked_reviewed(conn, ids), source=shown)
+    engine.dispose()
+    if not extra.documents:
+        err.print(f"unspin: error: --extra-gold {shown}: no document there has reviewed techniques "
+                  "(a review of the techniques layer, or a whole-document mark)", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    return extra
 
 
 @train_app.command("paragraphs")

@@ -159,6 +159,12 @@ def render_card(config: dict) -> str:
         f"{decision['span_threshold']}. Runs of such tokens at most {decision.get('span_gap', 0)} tokens apart on "
         f"the same line form one span; runs shorter than {decision.get('span_min_tokens', 1)} token(s) are dropped."
     )
+    extra = data.get("extra_gold")
+    extra_line = (
+        f"\n- of those fitted articles, {extra['documents']} are documents of a corpus store whose technique spans "
+        f"analysts reviewed ({extra['spans']:,} spans, `--extra-gold`); they take part in no choice"
+        if extra else ""
+    )
     return f"""# Propaganda techniques: model card
 
 What it does: finds the words of a news article that use one of the 14
@@ -172,7 +178,7 @@ PTC v2 (the SemEval-2020 Task 11 corpus). Its train split ({data['train_articles
 {data['train_spans']:,} technique spans) is cut in two by a list of ids committed before any
 error was looked at (`src/unspin/techniques/splits/ptc_tune.json`, drawn by a seeded shuffle):
 
-- the network is fitted on {data.get('fit_articles', '—')} articles ({data.get('fit_spans', 0):,} spans);
+- the network is fitted on {data.get('fit_articles', '—')} articles ({data.get('fit_spans', 0):,} spans);{extra_line}
 - every choice (epoch, span rule, technique offsets, thresholds, calibration, which design
   ships) is made on the other {data.get('tune_articles', '—')} articles ({data.get('tune_spans', 0):,} spans);
 - the dev split ({data['dev_articles']} articles, {data['dev_spans']:,} spans) is scored once, at the end, and

@@ -765,8 +765,10 @@ def train(
     tc_c: float = TC_C,
     class_weight_power: float = CLASS_WEIGHT_POWER,
     si_c: float = SI_C,
+    extra: tuple[dict[str, str], list[Labelled]] | None = None,
 ) -> LexicalModel:
-    """Fit both models on a PTC split (``train/``); ``articles`` limits it to some ids (for tests).
+    """Fit both models on a PTC split (``train/``); ``articles`` limits it to some ids (for tests);
+    ``extra`` adds (texts, gold) of other articles (reviewed documents from a store).
 
     Decoding settings start at the values :func:`select` chose on dev for the shipped
     configuration; call :func:`select` to tune them again.
@@ -777,6 +779,9 @@ def train(
         wanted = set(articles)
         texts = {k: v for k, v in texts.items() if k in wanted}
         gold = [row for row in gold if row.article_id in wanted]
+    if extra is not None:
+        texts = {**texts, **extra[0]}
+        gold = gold + list(extra[1])
     docs = {article_id: Doc(text) for article_id, text in texts.items()}
     tc_began = time.perf_counter()
     tc_features, tc_model = fit_tc(docs, gold, seed, tc_c, class_weight_power)

@@ -97,6 +97,7 @@ def run(
     checkpoint: Path | None = None,
     resume: bool = False,
     tune_ids: list[str] | None = None,
+    extra=None,
 ) -> dict:
     from safetensors.torch import save_file
 
@@ -107,13 +108,13 @@ def run(
     from unspin.techniques.train import fit, packaged_tune_ids, split_train
 
     tune_ids = packaged_tune_ids() if tune_ids is None else tune_ids
-    net, info = fit(data, settings, log, tune_ids=tune_ids, checkpoint=checkpoint, resume=resume)
+    net, info = fit(data, settings, log, tune_ids=tune_ids, checkpoint=checkpoint, resume=resume, extra=extra)
     fitted = time.monotonic()
     round_to_half(net)
     tokenizer = encoder.load_tokenizer()
     parts = split_train(data, tune_ids)
     tune = encoded_articles(net, tokenizer, parts.tune_texts, parts.tune_gold)
-    lexical_scores, lexical_model = compare_lexical(data, settings.seed, log, tune_ids)
+    lexical_scores, lexical_model = compare_lexical(data, settings.seed, log, tune_ids, extra)
     for a in tune:
         a.encoded.lexical_inside = lexical_on_tokens(lexical_model, a.encoded.text, a.encoded.windows.offsets)
     log("choosing the design, span rule, thresholds and calibration on the tune part")
@@ -154,6 +155,8 @@ def run(
                 "fit_articles": info["fit_articles"],
                 "fit_spans": info["fit_spans"],
                 "tune_articles": info["tune_articles"],
+                **({"extra_gold": {k: v for k, v in info["extra_gold"].items() if k != "digest"}}
+                   if info.get("extra_gold") else {}),
                 "tune_spans": info["tune_spans"],
                 "dev_articles": len(list((data / "dev" / "articles").glob("article*.txt"))),
                 "dev_spans": len(read_labels(data / "dev" / "dev-task-flc-tc.labels")),
@@ -211,15 +214,24 @@ def lexical_on_tokens(lexical_model, text: str, offsets) -> "np.ndarray":
     return out
 
 
-def compare_lexical(data: Path, seed: int, log: Callable[[str], None], tune_ids: list[str]) -> tuple[dict, object]:
-    """Design B, fitted and chosen on the same parts of train as the network, scored on dev; and the model itself."""
+def compare_lexical(data: Path, seed: int, log: Callable[[str], None], tune_ids: list[str],
+                    extra=None) -> tuple[dict, object]:
+    """Design B, fitted and chosen on the same parts of train as the network (extra gold included), scored on
+    dev; and the model itself."""
     from unspin.techniques import lexical
+    from unspin.techniques.train import add_extra, split_train
 
     log("training the feature-based design (fitted and chosen on the same parts of train as the network)")
     started = time.monotonic()
     texts = read_articles(data / "train" / "articles")
     tune = set(tune_ids)
-    model = lexical.train(data / "train", seed=seed, articles=[a for a in texts if a not in tune])
+    more = None
+    if extra is not None:
+        parts = split_train(data, tune_ids)
+        fitted, _ = add_extra(parts, extra, data, lambda line: None)
+        more = ({a: t for a, t in fitted.fit_texts.items() if a not in texts},
+                [g for g in fitted.fit_gold if g.article_id not in texts])
+    model = lexical.train(data / "train", seed=seed, articles=[a for a in texts if a not in tune], extra=more)
     lexical.select(model, data / "train", articles=sorted(tune))
     seconds = round(time.monotonic() - started, 1)
     result = lexical.evaluate(model, data / "dev" / "articles", data / "dev" / "dev-task-flc-tc.labels")

@@ -277,17 +277,23 @@ def fit(
     tune_ids: list[str] | None = None,
     checkpoint: Path | None = None,
     resume: bool = False,
+    extra=None,
 ) -> tuple[TechniqueNet, dict]:
     """Train on PTC train less the tune part; keep the epoch that scores best on the tune part (SI F1 + TC F1).
 
     With ``checkpoint``, the state after each epoch is saved there; with
     ``resume``, a run starts from that file's state (same settings required).
+    ``extra`` (an ``unspin.review.training.ExtraGold``: analysts' reviewed
+    spans) joins the fitted part only; choices stay on the tune part.
     """
     started = time.monotonic()
     seed_everything(settings.seed, settings.threads)
     tokenizer = enc_mod.load_tokenizer()
     ids_special = special_ids(tokenizer)
     parts = split_train(data, packaged_tune_ids() if tune_ids is None else tune_ids)
+    extra_info = None
+    if extra is not None:
+        parts, extra_info = add_extra(parts, extra, data, log)
     train = prepare(tokenizer, parts.fit_texts, parts.fit_gold)
     tune = prepare(tokenizer, parts.tune_texts, parts.tune_gold)
     log(f"fitting on {len(train)} articles ({len(parts.fit_gold)} spans), choosing on {len(tune)} ({len(parts.tune_gold)} spans)")
@@ -315,6 +321,8 @@ def fit(
         saved = torch.load(checkpoint, weights_only=False)
         if saved["settings"] != dataclasses.asdict(settings):
             raise ValueError(f"{checkpoint} was written with other settings: {saved['settings']}")
+        if saved.get("extra_gold") != (extra_info or {}).get("digest"):
+            raise ValueError(f"{checkpoint} was written with other extra gold (--extra-gold) than this run's")
         net.load_state_dict(saved["weights"], strict=False)
         optimiser.load_state_dict(saved["optimiser"])
         schedule.load_state_dict(saved["schedule"])
@@ -354,10 +362,25 @@ def fit(
                 "schedule": schedule.state_dict(), "batch_rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
                 "numpy_rng": np.random.get_state(), "python_rng": random.getstate(),
                 "best": best, "best_state": best_state, "history": history,
-                "seconds": time.monotonic() - started,
+                "seconds": time.monotonic() - started, "extra_gold": (extra_info or {}).get("digest"),
             })
     net.load_state_dict(best_state, strict=False)
     net.eval()
     return net, {"history": history, "train_seconds": round(time.monotonic() - started, 1),
                  "fit_articles": len(train), "fit_spans": len(parts.fit_gold),
-                 "tune_articles": len(tune), "tune_spans": len(parts.tune_gold)}
+                 "tune_articles": len(tune), "tune_spans": len(parts.tune_gold), "extra_gold": extra_info}
+
+
+def add_extra(parts: Parts, extra, data: Path, log: Callable[[str], None]) -> tuple[Parts, dict]:
+    """The fitted part with the reviewed documents added; any whose text is a tune or dev article is left out,
+    so the choices and the dev figures stay those of unseen text."""
+    dev = read_articles(data / "dev" / "articles") if (data / "dev" / "articles").is_dir() else {}
+    extra, dropped = extra.without([*parts.tune_texts.values(), *dev.values()])
+    info = {"source": extra.source, "documents": extra.documents, "spans": extra.spans,
+            "left_out": extra.left_out, "dropped_as_tune_or_dev": dropped, "digest": extra.digest()}
+    log(f"extra gold from {extra.source or 'the store'}: {extra.documents} reviewed document(s), {extra.spans} "
+        f"technique span(s) added to the fitted part"
+        + (f"; {extra.left_out} span(s) with a label outside the 14 classes left out" if extra.left_out else "")
+        + (f"; {dropped} document(s) left out because their text is a tune or dev article" if dropped else ""))
+    fitted = Parts({**parts.fit_texts, **extra.texts}, parts.fit_gold + extra.gold, parts.tune_texts, parts.tune_gold)
+    return fitted, info
