@@ -24,6 +24,7 @@ from unspin.document import Document, Meta
 from unspin.review.quote import locate
 from unspin.review.records import Mark, Review
 from unspin.review.view import differences, reviewed
+from unspin.store import review_io
 from unspin.store import reviews as store_reviews
 from unspin.store.corpus import write_batch
 from unspin.store.db import connect
@@ -124,7 +125,7 @@ def view_marks(doc: Document) -> dict[str, list[tuple]]:
 
 def stored_views(engine) -> dict[str, dict]:
     with engine.connect() as conn:
-        return {doc.id: view_marks(reviewed(doc, revs)) for doc, revs in store_reviews.reviewed_documents(conn)}
+        return {doc.id: view_marks(reviewed(doc, revs)) for doc, revs in review_io.pairs(conn, review_io.document_ids(conn, False))}
 
 
 def as_label_studio_exports(tasks: list[dict]) -> list[dict]:
@@ -197,7 +198,7 @@ def test_label_studio_round_trip_gives_the_same_reviewed_view(cli, store, fresh_
         assert store_reviews.document_status(conn, docs[1].id)["reviewed"]
         hostile = next(r for r in kept if r.after and r.after.label == "Name_Calling,Labeling")
         assert hostile.note == HOSTILE_NOTE
-        machine = {d.id: d for d, _ in store_reviews.reviewed_documents(conn)}
+        machine = {d.id: d for d, _ in review_io.pairs(conn, review_io.document_ids(conn, False))}
     kinds = lambda e: sorted((d.layer, d.kind) for d in differences(  # noqa: E731
         docs[0], reviewed(docs[0], e), ["entities", "quantities", "techniques"]))
     with engine.connect() as conn:

@@ -1,13 +1,16 @@
 """Review mode in a real browser, as a reviewer uses it: Debian's Chromium driven by Playwright, real uvicorn.
 
 Sign in, reject a span, relabel one, add a technique span by selection and one by quote, write a hostile
-note, mark the document reviewed, sign out; then the refusals: a write with no session and a forged form
+note, mark the document reviewed, export to Label Studio and brat, sign out; then the refusals: a write with no session and a forged form
 without the CSRF token. Screenshots of each step go to test-artifacts/review-*.png.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
+import zipfile
+from pathlib import Path
 import pytest
 import services
 from test_web_corpus import QUAYSIDE, ids_by_url, shared_corpus
@@ -119,10 +122,27 @@ def test_a_reviewer_signs_in_reviews_and_signs_out(server, db, page):
     assert "Reviewed view" in bar.inner_text() and "4 differences" in bar.inner_text()
     shot(page, "5-reviewed-view")
 
+    page.get_by_role("link", name="Reviews", exact=True).click()
+    page.wait_for_url("**/reviews")
+    assert page.locator("table.scores tr.total").count() >= 2  # entities and techniques at least
+    with page.expect_download() as got:
+        page.get_by_role("link", name="Label Studio tasks (JSON)").click()
+    tasks = json.loads(Path(got.value.path()).read_text(encoding="utf-8"))
+    task = next(t for t in tasks if t["data"]["id"] == doc_id)
+    labels = [r["value"]["labels"][0] for r in task["annotations"][0]["result"] if r["from_name"] == "techniques"]
+    assert sorted(labels) == ["Doubt", "Loaded_Language"]
+    with page.expect_download() as got:
+        page.get_by_role("link", name="brat standoff (zip)").click()
+    with zipfile.ZipFile(got.value.path()) as archive:
+        ann = archive.read(f"unspin-reviews/{doc_id}.ann").decode("utf-8")
+        assert "unspin-reviews/annotation.conf" in archive.namelist()
+    assert "Loaded_Language" in ann and words in ann
+    shot(page, "6-reviews-and-exports")
+
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login?signed_out=1")
     assert page.locator(".bar .who").count() == 0
-    shot(page, "6-signed-out")
+    shot(page, "7-signed-out")
     assert dialogs == [] and errors == []
 
 
@@ -139,4 +159,4 @@ def test_writes_without_a_session_or_without_the_csrf_token_are_refused(server, 
     forged = page.request.post(f"{server}/article/{doc_id}/review", form=form)  # the session cookie, no token
     assert forged.status == 403
     page.set_content(f"<p>{forged.text()}</p>")
-    shot(page, "7-forged-refused")
+    shot(page, "8-forged-refused")

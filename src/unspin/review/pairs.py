@@ -1,7 +1,7 @@
 """What the exporters and the scorer share: the span layers, and which documents a human has checked.
 
 They all read ``(machine Document, its reviews)`` pairs, as
-``unspin.store.reviews.reviewed_documents`` yields them, and never the
+``unspin.store.review_io.pairs`` yields them, and never the
 store itself, so each stays a pure function of its input.
 """
 

@@ -39,7 +39,7 @@ def score(pairs: Iterable[Pair], marked: Collection[str] = ()) -> list[dict]:
     """Per layer, in the layers' order: one row for the whole layer (label ``(all)``, micro-averaged), then
     one per label.
 
-    ``pairs``: (machine Document, its reviews), as ``reviewed_documents``
+    ``pairs``: (machine Document, its reviews), as ``unspin.store.review_io.pairs``
     gives them; ``marked``: ids of documents marked reviewed as a whole. Each
     row: layer, label, documents (scored for that layer), machine and
     reviewed span counts, tp, fp, fn, precision, recall, f1 (None where

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, and_, delete, func, insert, select
 
-from unspin.document import Document
 from unspin.review.passwords import hash_password, verify
 from unspin.review.records import Mark, Review
 from unspin.store.tables import document_reviews, documents, login_failures, reviews, sessions, users
@@ -189,13 +188,3 @@ def document_status(conn: Connection, doc_id: str) -> dict | None:
     ).first()
     return None if row is None else {"reviewed": bool(row.reviewed), "reviewer": row.reviewer, "at": _aware(row.at)}
 
-
-def reviewed_documents(conn: Connection, ids: Iterable[str] | None = None) -> Iterable[tuple[Document, list[Review]]]:
-    """Each document with reviews or a whole-document mark (or each of ``ids``), as (machine view, its reviews).
-
-    ``unspin.review.view.reviewed`` makes the reviewed view from the pair; exporters and the scorer read these.
-    """
-    for doc_id in (reviewed_ids(conn) if ids is None else list(ids)):
-        raw = conn.execute(select(documents.c.document).where(documents.c.id == doc_id)).scalar()
-        if raw is not None:
-            yield Document.loads(raw), reviews_of(conn, doc_id)

@@ -13,20 +13,26 @@ fills those words in from a selection.
 
 from __future__ import annotations
 
+import io
+import json
 import secrets
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection, Engine
 
 from unspin.document import Document, Span
+from unspin.review import brat, labelstudio
 from unspin.review.quote import QuoteError, locate
 from unspin.review.records import REVIEW_LAYERS, Mark, Review, ReviewError, check, furniture_mark, latest
+from unspin.review.score import score
 from unspin.review.view import differences, mark_of, reviewed
 from unspin.store import read
+from unspin.store import review_io
 from unspin.store import reviews as store
 from unspin.web.public import public_document
 
@@ -247,6 +253,53 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
                 return back(doc_id, layer, str(exc))
         return back(doc_id, layer)
 
+    def signed_in_only(who: Reviewer | None, what: str) -> Reviewer:
+        if who is None:
+            raise HTTPException(401, f"sign in to {what} the reviews")
+        return who
+
+    @app.get("/reviews", include_in_schema=False)
+    def reviews_page(request: Request, c: Connection = Depends(conn), who: Reviewer | None = Depends(signed_in)):
+        """The reviewed documents, the machine scored against them, and the exports."""
+        if who is None:
+            return _see_other("/login?next=/reviews")
+        ids = review_io.document_ids(c, False)
+        marked = review_io.marked_reviewed(c, ids)
+        found = list(review_io.pairs(c, ids))
+        rows = [{"doc": doc, "reviews": len(made), "marked": doc.id in marked,
+                 "differences": len(differences(doc, reviewed(doc, made), [n for n in REVIEW_LAYERS if n != "furniture"]))}
+                for doc, made in found]
+        return page(request, "reviews.html", {"nav": "reviews", "rows": rows, "scores": score(found, marked)})
+
+    @app.get("/reviews/export/labelstudio.json", include_in_schema=False)
+    def export_labelstudio(c: Connection = Depends(conn), who: Reviewer | None = Depends(signed_in)):
+        signed_in_only(who, "export")
+        ids = review_io.document_ids(c, False)
+        made = labelstudio.tasks(review_io.pairs(c, ids), review_io.marked_reviewed(c, ids))
+        return _download(json.dumps(made, ensure_ascii=False, indent=1).encode("utf-8"), "application/json",
+                         "unspin-reviews.json")
+
+    @app.get("/reviews/export/labelstudio.label_config.xml", include_in_schema=False)
+    def export_labelstudio_config(c: Connection = Depends(conn), who: Reviewer | None = Depends(signed_in)):
+        signed_in_only(who, "export")
+        ids = review_io.document_ids(c, False)
+        made = labelstudio.tasks(review_io.pairs(c, ids), review_io.marked_reviewed(c, ids))
+        return _download(labelstudio.labeling_config(made).encode("utf-8"), "application/xml",
+                         "unspin-reviews.label_config.xml")
+
+    @app.get("/reviews/export/brat.zip", include_in_schema=False)
+    def export_brat(c: Connection = Depends(conn), who: Reviewer | None = Depends(signed_in)):
+        signed_in_only(who, "export")
+        names = brat.Names()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for doc_id, text, ann in brat.documents(review_io.pairs(c, review_io.document_ids(c, False)), names):
+                archive.writestr(f"unspin-reviews/{doc_id}.txt", text)
+                archive.writestr(f"unspin-reviews/{doc_id}.ann", ann)
+            archive.writestr("unspin-reviews/annotation.conf", brat.annotation_conf(names))
+            archive.writestr("unspin-reviews/visual.conf", brat.visual_conf(names))
+        return _download(buffer.getvalue(), "application/zip", "unspin-reviews-brat.zip")
+
     @app.post("/article/{doc_id}/mark", include_in_schema=False)
     def mark_document(request: Request, doc_id: str, csrf: str = Form(""), reviewed_flag: str = Form("1", alias="reviewed"),
                       layer: str = Form("techniques"), who: Reviewer | None = Depends(signed_in)):
@@ -255,6 +308,10 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
             machine_document(c, doc_id)
             store.mark_document(c, doc_id, reviewed_flag == "1", reviewer.name)
         return back(doc_id, layer if layer in REVIEW_LAYERS else "techniques")
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'})
 
 
 def _local(target: str) -> str:
