@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Iterator
 
-from unspin.analyze import gazetteer
+from unspin.analyze import entity_model, gazetteer
 from unspin.analyze.nlp import parse
 from unspin.analyze.pipeline import registry
 from unspin.document import Document, Span
@@ -134,6 +134,8 @@ class Mention:
     end: int
     label: str
     evidence: tuple[str, ...] = ()
+    before: int = 0  # tokens before the title that the span also covers ("Russian" Foreign Minister X)
+    after: int = 0  # tokens after the name that the span also covers ("Cibolo", Texas)
 
     def but(self, start: int | None = None, end: int | None = None, label: str | None = None,
             why: str | None = None) -> "Mention":
@@ -789,7 +791,61 @@ def find_mentions(sdoc) -> list[Mention]:
     mentions += list(title_mentions(sdoc, covered))
     covered = coverage(sdoc, mentions)
     mentions += list(repeated_mentions(sdoc, mentions, covered))
-    return without_title_fragments(sdoc, without_overlaps(mentions))
+    mentions = without_title_fragments(sdoc, without_overlaps(mentions))
+    return nationality_with_title(sdoc, places_with_region(sdoc, mentions))
+
+
+# --- places and titles that re3d and ACE draw as one mention -----------------------------------
+
+#: Place kinds that locate a town or district after a comma ("Cibolo, Texas", "Anbar, Iraq").
+REGION_KINDS = frozenset({"country", "state"})
+
+
+def region_kind(sdoc, m: Mention) -> str | None:
+    match = gazetteer.resolve(surface(sdoc, m.start, m.end))
+    return match.place.kind if match and match.how != "fuzzy" else None
+
+
+def places_with_region(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """"Cibolo, Texas", "Anbar, Iraq": a place that is not a country, then a comma and the country
+    or state it lies in, is one place (the span covers both; the name stays the first). Not a list
+    of countries ("Syria, Iraq"), and not when a third name follows ("Mosul, Iraq, Syria ...")."""
+    out: list[Mention] = []
+    skip = set()
+    for n, m in enumerate(mentions):
+        if n in skip:
+            continue
+        nxt = mentions[n + 1] if n + 1 < len(mentions) else None
+        if (nxt is not None and m.label in PLACE_LABELS and nxt.label in ("GPE", "LOC") and m.after == 0
+                and nxt.start == m.end + 1 and sdoc[m.end].text == "," and region_kind(sdoc, m) != "country"
+                and region_kind(sdoc, nxt) in REGION_KINDS and not continues_list(sdoc, nxt.end)):
+            out.append(replace(m, after=nxt.end - m.end, evidence=m.evidence + ("place_with_region",)))
+            skip.add(n + 1)
+            continue
+        out.append(m)
+    return out
+
+
+def continues_list(sdoc, i: int) -> bool:
+    """A comma or "and" after the region, then another capitalised word: a list of places."""
+    return i + 1 < len(sdoc) and sdoc[i].text in (",", "and", "or") and sdoc[i + 1].text[:1].isupper()
+
+
+def nationality_with_title(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """"Russian Foreign Minister X": a nationality word right before a person's title belongs to the
+    title, as re3d and ACE draw the person's extent; it is then no mention of its own."""
+    by_end = {m.end: n for n, m in enumerate(mentions) if m.label == "NORP" and m.end - m.start == 1
+              and sdoc[m.start].pos_ in ("ADJ", "PROPN") and sdoc[m.start].tag_ in ("JJ", "NNP")}
+    dropped = set()
+    out = []
+    for m in mentions:
+        found = title_before(sdoc, m.start) if m.label == "PERSON" and "title_as_name" not in m.evidence else None
+        n = by_end.get(found[0]) if found else None
+        if n is not None:
+            dropped.add(n)
+            m = replace(m, before=1, evidence=m.evidence + ("nationality_in_title",))
+        out.append(m)
+    return [m for n, m in enumerate(out) if n not in dropped]
 
 
 # --- titles and roles ---------------------------------------------------------------------------------
@@ -997,7 +1053,7 @@ def article_start(sdoc, m: Mention) -> int:
         found = title_before(sdoc, m.start)
         if found is None:
             return m.start
-        start = found[0]
+        start = found[0] - m.before
         return start - 1 if start > 0 and sdoc[start - 1].lower_ == "the" else start
     if m.start == 0:
         return m.start
@@ -1023,6 +1079,8 @@ def is_compass_word(token) -> bool:
 def extent_end(sdoc, m: Mention, taken: set[int] = frozenset()) -> int:
     """Where the span ends: after a word for the organisation's members or kind ("ISIL fighters",
     "Hezbollah movement") or the place's kind ("Mosul district"), when the name modifies it."""
+    if m.after:
+        return m.end + m.after
     if m.end >= len(sdoc) or m.end in taken or sdoc[m.end - 1].text in POSSESSIVES:
         return m.end
     after = sdoc[m.end]
@@ -1095,6 +1153,8 @@ def to_spans(text: str, sdoc, mentions: list[Mention]) -> Iterator[Span]:
             attrs["role"] = role
         if m.model_label and m.model_label != label:
             attrs["model_label"] = m.model_label
+        if entity_model.ACTS_AS_ORGANISATION in m.evidence:
+            attrs["acts_as"] = "organisation"
         attrs["evidence"] = evidence
         yield Span(start, end, label, 1.0, attrs=attrs)
 
@@ -1103,4 +1163,9 @@ def to_spans(text: str, sdoc, mentions: list[Mention]) -> Iterator[Span]:
 def entities(doc: Document) -> Iterator[Span]:
     """People, organisations, places, nationalities and groups, each with its evidence."""
     sdoc = parse(doc)
-    yield from to_spans(doc.text, sdoc, find_mentions(sdoc))
+    yield from to_spans(doc.text, sdoc, learned(sdoc, find_mentions(sdoc), entity_model.shipped()))
+
+
+def learned(sdoc, mentions: list[Mention], model) -> list[Mention]:
+    """The rules' mentions as the learned classifier (``entity_model``; None: rules alone) decides."""
+    return mentions if model is None else model.apply(sdoc, mentions)

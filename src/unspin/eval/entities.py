@@ -126,16 +126,24 @@ def load_re3d(directory: str | Path) -> list[GoldDocument]:
     return [GoldDocument(i, texts[i], tuple(sorted(gold[i]))) for i in sorted(texts)]
 
 
+def predicted_class(label: str, attrs: dict) -> str | None:
+    """The scored class of one of unspin's entity spans: its label's, or "organisation" for a
+    place or nationality the layer says acts as a body (``acts_as``, re3d's "Russia vetoed")."""
+    if attrs.get("acts_as") == "organisation":
+        return "organisation"
+    return PREDICTED_CLASS.get(label)
+
+
+def scored(spans) -> list[Mention]:
+    return [(s.start, s.end, cls) for s in spans if (cls := predicted_class(s.label, s.attrs))]
+
+
 def predict(text: str, components) -> list[Mention]:
     """unspin's entity mentions in one text, as scored classes."""
     from unspin.analyze.pipeline import run
 
     doc = run(Document(text, Meta(language="en")), components)
-    return [
-        (s.start, s.end, PREDICTED_CLASS[s.label])
-        for s in doc.layer("entities")
-        if s.label in PREDICTED_CLASS
-    ]
+    return scored(doc.layer("entities"))
 
 
 def match_count(gold: Iterable[Mention], predicted: Iterable[Mention], mode: str) -> Counter:
