@@ -1055,6 +1055,8 @@ def article_start(sdoc, m: Mention) -> int:
             return m.start
         start = found[0] - m.before
         return start - 1 if start > 0 and sdoc[start - 1].lower_ == "the" else start
+    if m.before:
+        return m.start - m.before
     if m.start == 0:
         return m.start
     if m.label in PLACE_LABELS and is_compass_word(sdoc[m.start - 1]):

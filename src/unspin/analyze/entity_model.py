@@ -21,7 +21,7 @@ pickled objects). When the files are absent the layer keeps to its rules.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -85,10 +85,39 @@ class EntityModel:
             elif decision == "drop":
                 continue
             elif decision == "acts_as":
-                out.append(m.but(why=ACTS_AS_ORGANISATION))
+                out.append(widened(sdoc, m.but(why=ACTS_AS_ORGANISATION), mentions))
             else:
-                out.append(m.but(label=decision, why=f"learned_label:{decision}"))
+                out.append(widened(sdoc, m.but(label=decision, why=f"learned_label:{decision}"), mentions))
         return out
+
+
+def group_extent(sdoc, m, mentions: list) -> tuple[int, int] | None:
+    """The noun phrase a nationality word stands in ("the Syrian people", "120 Iraqi soldiers",
+    "Syrian territory"), as tokens, when it holds no other mention; None otherwise."""
+    if m.end - m.start != 1:
+        return None
+    token = sdoc[m.start]
+    head = token.head
+    if token.dep_ not in ("amod", "compound", "nmod") or head.pos_ != "NOUN" or head.i < m.end:
+        return None
+    for chunk in sdoc.noun_chunks:
+        if chunk.start <= m.start and head.i < chunk.end:
+            start = chunk.start + (1 if sdoc[chunk.start].pos_ == "ADP" else 0)
+            if any((o.start, o.end) != (m.start, m.end) and o.start < chunk.end and o.end > start for o in mentions):
+                return None
+            return start, chunk.end
+    return None
+
+
+def widened(sdoc, m, mentions: list):
+    """A nationality word the model reads as a body or a place covers its noun phrase; its name stays."""
+    if m.label not in ("NORP", "LOC") or m.before or m.after or not m.evidence or m.evidence[0] != "model:NORP":
+        return m
+    extent = group_extent(sdoc, m, mentions)
+    if extent is None:
+        return m
+    return replace(m, evidence=m.evidence + ("learned_noun_phrase",), before=m.start - extent[0],
+                   after=extent[1] - m.end)
 
 
 #: The label a relabelled mention takes for each class.
@@ -107,6 +136,8 @@ def decide(label: str, p: np.ndarray, t: Thresholds) -> str | None:
         return "acts_as"
     if own is not None and cls != own and p[best] >= t.relabel and not (own == "location" and cls == "organisation"):
         return CLASS_LABEL[cls] if not (cls == "location" and label in ("LOC", "FAC")) else label
+    if label == "NORP" and cls == "location" and p[best] >= t.relabel:
+        return "LOC"  # "Syrian territory", "Lebanese airspace"
     return None
 
 
