@@ -55,6 +55,8 @@ def mention_features(sdoc, start: int, end: int, label: str, evidence: tuple[str
         f"last={last.lower_}",
         f"last_tag={last.tag_}",
     ]
+    if root.dep_ == "conj":  # "Russia and Iran must act": the second name plays the first one's part
+        out += [f"conj_dep={head.dep_}", f"conj_dep_head={head.dep_}|{head.head.lemma_.lower()}"]
     out += [f"rule={e.split(':', 1)[0]}" for e in evidence[1:]]
     if evidence and evidence[0].startswith("model:"):
         out.append(f"spacy={evidence[0][6:]}")
