@@ -36,11 +36,15 @@ def test_a_state_that_acts_is_marked_as_a_body_and_stays_a_place(components):
     assert "acts_as" not in found["Oslo"][1]
 
 
-def test_a_nationality_read_as_a_group_covers_its_noun_phrase(components):
-    found = spans("The ministry said our Danish partners and local Kurds had left the town.", components)
-    label, attrs = found["our Danish partners"]
-    assert label == "NORP" and attrs["acts_as"] == "organisation" and attrs["canonical"] == "Danish"
-    assert "learned_noun_phrase" in attrs["evidence"]
+def test_a_nationality_as_a_plural_noun_may_act_but_an_adjective_or_a_dateline_never(components):
+    found = spans("The ministry said the Kurds had left the town.", components)
+    label, attrs = found["Kurds"]
+    assert label == "NORP" and attrs["acts_as"] == "organisation"
+    found = spans("Few reports touched on the Danish aspects of the story.", components)
+    assert "acts_as" not in found["Danish"][1]
+    found = spans("LONDON (Reuters) - Norway vetoed the resolution, officials said.", components)
+    assert found["LONDON"][0] == "GPE" and "acts_as" not in found["LONDON"][1]
+    assert found["Norway"][1]["acts_as"] == "organisation"
 
 
 def test_without_the_model_the_layer_keeps_to_its_rules():

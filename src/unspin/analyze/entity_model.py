@@ -21,7 +21,7 @@ pickled objects). When the files are absent the layer keeps to its rules.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -79,65 +79,54 @@ class EntityModel:
         probs = self.probabilities(feats)
         out = []
         for m, p in zip(mentions, probs):
-            decision = decide(m.label, p, self.thresholds)
+            decision = decide(m.label, p, self.thresholds, may_act(sdoc, m))
             if decision is None:
                 out.append(m)
-            elif decision == "drop":
-                continue
             elif decision == "acts_as":
-                out.append(widened(sdoc, m.but(why=ACTS_AS_ORGANISATION), mentions))
-            else:
-                out.append(widened(sdoc, m.but(label=decision, why=f"learned_label:{decision}"), mentions))
+                out.append(m.but(why=ACTS_AS_ORGANISATION))
+            elif decision != "drop":
+                out.append(m.but(label=decision, why=f"learned_label:{decision}"))
         return out
 
 
-def group_extent(sdoc, m, mentions: list) -> tuple[int, int] | None:
-    """The noun phrase a nationality word stands in ("the Syrian people", "120 Iraqi soldiers",
-    "Syrian territory"), as tokens, when it holds no other mention; None otherwise."""
-    if m.end - m.start != 1:
-        return None
-    token = sdoc[m.start]
-    head = token.head
-    if token.dep_ not in ("amod", "compound", "nmod") or head.pos_ != "NOUN" or head.i < m.end:
-        return None
-    for chunk in sdoc.noun_chunks:
-        if chunk.start <= m.start and head.i < chunk.end:
-            start = chunk.start + (1 if sdoc[chunk.start].pos_ == "ADP" else 0)
-            if any((o.start, o.end) != (m.start, m.end) and o.start < chunk.end and o.end > start for o in mentions):
-                return None
-            return start, chunk.end
-    return None
+#: What follows a dateline's place ("WASHINGTON (AP) -", "Baghdad, Iraq -"): it says where, not who.
+DATELINE_AFTER = frozenset({"(", "-", "–", "—", ":"})
 
 
-def widened(sdoc, m, mentions: list):
-    """A nationality word the model reads as a body or a place covers its noun phrase; its name stays."""
-    if m.label not in ("NORP", "LOC") or m.before or m.after or not m.evidence or m.evidence[0] != "model:NORP":
-        return m
-    extent = group_extent(sdoc, m, mentions)
-    if extent is None:
-        return m
-    return replace(m, evidence=m.evidence + ("learned_noun_phrase",), before=m.start - extent[0],
-                   after=extent[1] - m.end)
+def is_dateline(sdoc, m) -> bool:
+    """A place opening a line and followed by a bracket or a dash: the dateline of a wire story."""
+    first = sdoc[m.start]
+    opens_line = m.start == 0 or "\n" in sdoc[m.start - 1].text or "\n" in sdoc[m.start - 1].whitespace_
+    return opens_line and m.end < len(sdoc) and sdoc[m.end].text in DATELINE_AFTER and first.text[:1].isupper()
+
+
+def may_act(sdoc, m) -> bool:
+    """Whether a mention may be marked as acting as a body: a place that is not a dateline, or a
+    nationality used as a plural noun ("Iraqis", "the Kurds"); not a nationality adjective
+    ("Islamic aspects", "had been Christian"), which names no one."""
+    if m.label == "NORP":
+        root = sdoc[m.start:m.end].root
+        return root.pos_ in ("NOUN", "PROPN") and root.tag_ in ("NNS", "NNPS") \
+            and root.dep_ not in ("amod", "compound", "nmod")
+    return m.label in ACTOR_LABELS and not is_dateline(sdoc, m)
 
 
 #: The label a relabelled mention takes for each class.
 CLASS_LABEL = {"person": "PERSON", "organisation": "ORG", "location": "GPE"}
 
 
-def decide(label: str, p: np.ndarray, t: Thresholds) -> str | None:
+def decide(label: str, p: np.ndarray, t: Thresholds, can_act: bool = True) -> str | None:
     """What the model does to a mention labelled ``label`` with class probabilities ``p``:
-    None (nothing), "drop", "acts_as", or a new label."""
+    None (nothing), "drop", "acts_as" (only when ``can_act``: see ``may_act``), or a new label."""
     own = LABEL_CLASS.get(label)
     if own is not None and p[0] >= t.drop:
         return "drop"
     best = 1 + int(np.argmax(p[1:]))
     cls = CLASSES[best]
-    if label in ACTOR_LABELS and cls == "organisation" and p[best] >= t.acts_as:
+    if can_act and label in ACTOR_LABELS and cls == "organisation" and p[best] >= t.acts_as:
         return "acts_as"
     if own is not None and cls != own and p[best] >= t.relabel and not (own == "location" and cls == "organisation"):
         return CLASS_LABEL[cls] if not (cls == "location" and label in ("LOC", "FAC")) else label
-    if label == "NORP" and cls == "location" and p[best] >= t.relabel:
-        return "LOC"  # "Syrian territory", "Lebanese airspace"
     return None
 
 

@@ -39,7 +39,7 @@ class Parsed:
     sdoc: object
     mentions: list  # the rules' mentions
     ranges: list[tuple[int, int]]  # their character spans as the layer draws them
-    wide: list[tuple[int, int] | None]  # a nationality word's noun phrase, when the model takes it
+    can_act: list[bool]  # whether each may be marked as acting as a body (``may_act``)
     features: list[list[str]]
 
 
@@ -59,7 +59,7 @@ def parse_documents(documents: list[GoldDocument]) -> list[Parsed]:
     """Each document through the real sentences component, spaCy's parse and the entity rules."""
     from unspin.analyze import build
     from unspin.analyze.entities import char_range, find_mentions
-    from unspin.analyze.entity_model import widened
+    from unspin.analyze.entity_model import may_act
     from unspin.analyze.nlp import parse
     from unspin.analyze.pipeline import run
     from unspin.document import Document, Meta
@@ -72,10 +72,9 @@ def parse_documents(documents: list[GoldDocument]) -> list[Parsed]:
         mentions = find_mentions(sdoc)
         starts = {m.start for m in mentions}
         ranges = [char_range(sdoc, m, starts) for m in mentions]
-        wide = [char_range(sdoc, w, starts) if (w := widened(sdoc, m, mentions)) is not m else None
-                for m in mentions]
+        can_act = [may_act(sdoc, m) for m in mentions]
         feats = [mention_features(sdoc, m.start, m.end, m.label, m.evidence) for m in mentions]
-        out.append(Parsed(gold, sdoc, mentions, ranges, wide, feats))
+        out.append(Parsed(gold, sdoc, mentions, ranges, can_act, feats))
     return out
 
 
@@ -153,12 +152,10 @@ def decided_classes(p: Parsed, probs: np.ndarray, t: Thresholds) -> list[tuple[i
     from unspin.eval.entities import predicted_class
 
     out = []
-    for m, (start, end), wide, row in zip(p.mentions, p.ranges, p.wide, probs):
-        decision = decide(m.label, row, t)
+    for m, (start, end), can_act, row in zip(p.mentions, p.ranges, p.can_act, probs):
+        decision = decide(m.label, row, t, can_act)
         if decision == "drop":
             continue
-        if decision is not None and wide is not None:
-            start, end = wide
         label = m.label if decision in (None, "acts_as") else decision
         cls = predicted_class(label, {"acts_as": "organisation"} if decision == "acts_as" else {})
         if cls:

@@ -17,6 +17,8 @@ What is compared, and why:
   Location <- GPE, LOC, FAC. re3d's other types (Nationality, Weapon,
   Temporal, ...) and unspin's other labels (NORP, PRODUCT, EVENT, ...) are
   not scored: re3d's Nationality covers few of the mentions spaCy calls NORP.
+  A place or nationality the layer marks ``acts_as: organisation`` ("Russia
+  vetoed", "Iraqis fled") is scored as an Organisation, as re3d annotates it.
 - Named mentions: re3d also marks pronouns ("he", "We") and descriptions
   ("the enemy", "a safehouse", "his spiritual adviser"), which are
   coreference, not names, and which the entities layer does not claim to
