@@ -38,7 +38,7 @@ def test_a_state_that_acts_is_marked_as_a_body_and_stays_a_place(components):
 
 def test_a_nationality_as_a_plural_noun_may_act_but_an_adjective_or_a_dateline_never(components):
     found = spans("The ministry said the Kurds had left the town.", components)
-    label, attrs = found["Kurds"]
+    label, attrs = found["the Kurds"]
     assert label == "NORP" and attrs["acts_as"] == "organisation"
     found = spans("Few reports touched on the Danish aspects of the story.", components)
     assert "acts_as" not in found["Danish"][1]
