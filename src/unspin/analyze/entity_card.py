@@ -97,7 +97,9 @@ def write(path: Path, run: Run, command: str, size: int) -> None:
         "  Organisation). Expect less on other news.",
         "- The model never finds a name the rules missed and never moves a span's edges.",
         "- A place marked `acts_as` keeps its label and its place attributes: the layer still puts it",
-        "  on the map.",
+        "  on the map. Read on other news by eye, the mark is right on states and groups that act",
+        "  (\"Washington warned\", \"the Soviets\") and often set on a country's",
+        "  name used as a modifier (\"US voters\", \"the US elections\"), as re3d counts \"U.S. forces\".",
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
