@@ -60,11 +60,14 @@ def write(path: Path, run: Run, command: str, size: int) -> None:
         "  mention (any, confidence >= 0.5) they overlap most: "
         + ", ".join(f"{k} {v}" for k, v in run.classes.items()) + ".",
         f"- Choices by {run.documents['folds']}-fold cross-validation inside the tune part (folds by",
-        f"  document): C in {list(C_GRID)}, acts_as in {list(ACTS_AS_GRID)}, relabel in {list(RELABEL_GRID)},",
+        f"  document): C in {list(C_GRID)}, acts_as in {list(ACTS_AS_GRID)},",
+        f"  relabel in {list(RELABEL_GRID)},",
         f"  drop in {list(DROP_GRID)} (1.01: never), best sum of named-mention overlap and exact F1 on",
         f"  out-of-fold probabilities. Chosen: C {run.settings['C']}, acts_as {threshold(t['acts_as'])},",
-        f"  relabel {threshold(t['relabel'])}, drop {threshold(t['drop'])}. Then fitted on the whole tune part.",
-        f"- Features seen in at least {MIN_COUNT} mentions: {run.features}. Weights file: {size / 1e3:.1f} kB.",
+        f"  relabel {threshold(t['relabel'])}, drop {threshold(t['drop'])}. Then fitted on the whole",
+        "  tune part.",
+        f"- Features seen in at least {MIN_COUNT} mentions: {run.features}. "
+        f"Weights file: {size / 1e3:.1f} kB.",
         f"- Command: `{command}` ({run.seconds['total']:.0f} s on two shared cores).",
         f"- Software: {versions()}.",
         "",

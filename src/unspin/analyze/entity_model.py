@@ -35,7 +35,8 @@ CONFIG = "config.json"
 #: The model's classes, in the order of its weight columns.
 CLASSES = ("none", "person", "organisation", "location")
 #: The coarse class of each label the rules give; other labels (NORP, PRODUCT...) have none.
-LABEL_CLASS = {"PERSON": "person", "ORG": "organisation", "GPE": "location", "LOC": "location", "FAC": "location"}
+LABEL_CLASS = {"PERSON": "person", "ORG": "organisation",
+               "GPE": "location", "LOC": "location", "FAC": "location"}
 #: Labels that may act as a body while keeping their own label.
 ACTOR_LABELS = frozenset({"GPE", "LOC", "NORP"})
 #: Evidence left on a mention the model marked as acting as an organisation.
@@ -97,7 +98,8 @@ def is_dateline(sdoc, m) -> bool:
     """A place opening a line and followed by a bracket or a dash: the dateline of a wire story."""
     first = sdoc[m.start]
     opens_line = m.start == 0 or "\n" in sdoc[m.start - 1].text or "\n" in sdoc[m.start - 1].whitespace_
-    return opens_line and m.end < len(sdoc) and sdoc[m.end].text in DATELINE_AFTER and first.text[:1].isupper()
+    return (opens_line and m.end < len(sdoc) and sdoc[m.end].text in DATELINE_AFTER
+            and first.text[:1].isupper())
 
 
 def may_act(sdoc, m) -> bool:
@@ -125,16 +127,19 @@ def decide(label: str, p: np.ndarray, t: Thresholds, can_act: bool = True) -> st
     cls = CLASSES[best]
     if can_act and label in ACTOR_LABELS and cls == "organisation" and p[best] >= t.acts_as:
         return "acts_as"
-    if own is not None and cls != own and p[best] >= t.relabel and not (own == "location" and cls == "organisation"):
+    if own is not None and cls != own and p[best] >= t.relabel \
+            and not (own == "location" and cls == "organisation"):
         return CLASS_LABEL[cls] if not (cls == "location" and label in ("LOC", "FAC")) else label
     return None
 
 
-def save(directory: Path, features: list[str], weights: np.ndarray, intercept: np.ndarray, config: dict) -> None:
+def save(directory: Path, features: list[str], weights: np.ndarray, intercept: np.ndarray,
+         config: dict) -> None:
     """Write the weights (feature names, float32 weights, no pickled objects) and the config."""
     directory.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(directory / WEIGHTS, features=np.array(features, dtype=str),
-                        weights=np.asarray(weights, dtype=np.float32), intercept=np.asarray(intercept, dtype=np.float32))
+                        weights=np.asarray(weights, dtype=np.float32),
+                        intercept=np.asarray(intercept, dtype=np.float32))
     (directory / CONFIG).write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
 
 
@@ -158,5 +163,6 @@ def shipped() -> EntityModel | None:
     except FileNotFoundError:
         import warnings
 
-        warnings.warn(f"no entity model in {model_dir()}; the entities layer uses its rules alone", stacklevel=2)
+        warnings.warn(f"no entity model in {model_dir()}; the entities layer uses its rules alone",
+                      stacklevel=2)
         return None
