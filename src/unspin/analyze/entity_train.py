@@ -58,7 +58,8 @@ class Run:
 def parse_documents(documents: list[GoldDocument]) -> list[Parsed]:
     """Each document through the real sentences component, spaCy's parse and the entity rules."""
     from unspin.analyze import build
-    from unspin.analyze.entities import char_range, find_mentions
+    from unspin.analyze.entity_extents import char_range
+    from unspin.analyze.entity_mentions import find_mentions
     from unspin.analyze.entity_model import may_act
     from unspin.analyze.nlp import parse
     from unspin.analyze.pipeline import run
@@ -178,8 +179,9 @@ def choose(parsed: list[Parsed], k: int, say=print) -> tuple[float, Thresholds, 
     """The C and thresholds with the best out-of-fold objective, and the figures of each design."""
     documents = [p.gold for p in parsed]
     none = Thresholds()
-    designs: dict[str, dict] = {"rules": figures(documents, [decided_classes(p, np.zeros((len(p.mentions), 4)),
-                                                                             none) for p in parsed])}
+    silent = [np.zeros((len(p.mentions), len(CLASSES))) for p in parsed]
+    designs: dict[str, dict] = {"rules": figures(documents, [decided_classes(p, q, none)
+                                                             for p, q in zip(parsed, silent)])}
     say(f"  rules alone (tune): overlap F1 {designs['rules']['overlap']['f1']:.3f}, "
         f"exact {designs['rules']['exact']['f1']:.3f}")
     best: tuple[float, float, Thresholds, dict] | None = None
@@ -190,12 +192,13 @@ def choose(parsed: list[Parsed], k: int, say=print) -> tuple[float, Thresholds, 
             result = figures(documents, [decided_classes(p, q, t) for p, q in zip(parsed, probs)])
             if best is None or objective(result) > best[0] + 1e-9:
                 best = (objective(result), c, t, result)
-        say(f"  C {c}: best so far overlap F1 {best[3]['overlap']['f1']:.3f}, exact {best[3]['exact']['f1']:.3f} "
-            f"(C {best[1]}, {best[2]})")
+        say(f"  C {c}: best so far overlap F1 {best[3]['overlap']['f1']:.3f}, "
+            f"exact {best[3]['exact']['f1']:.3f} (C {best[1]}, {best[2]})")
     _, c, t, result = best
     designs["rules+model"] = result
     probs = out_of_fold(parsed, c, k)
-    for name, only in (("acts_as only", Thresholds(t.acts_as)), ("relabel only", Thresholds(relabel=t.relabel)),
+    for name, only in (("acts_as only", Thresholds(t.acts_as)),
+                       ("relabel only", Thresholds(relabel=t.relabel)),
                        ("drop only", Thresholds(drop=t.drop))):
         designs[name] = figures(documents, [decided_classes(p, q, only) for p, q in zip(parsed, probs)])
     return c, t, designs
@@ -245,7 +248,8 @@ def train(data: Path, out: Path, k: int = 5, test: bool = True, say=print) -> Ru
     if test and held:
         t0 = time.perf_counter()
         test_parsed = parse_documents(held)
-        run.test = {"rules": layer_figures(test_parsed, None), "rules+model": layer_figures(test_parsed, model)}
+        run.test = {"rules": layer_figures(test_parsed, None),
+                    "rules+model": layer_figures(test_parsed, model)}
         run.seconds["test"] = time.perf_counter() - t0
     run.seconds["total"] = time.perf_counter() - started
     return run
