@@ -185,3 +185,39 @@ def train_attributions(
         say(f"dev, {name}: cue F1 {figures['cue']['f1']:.3f} (P {figures['cue']['precision']:.3f}, "
             f"R {figures['cue']['recall']:.3f}), source {figures['source_accuracy']:.3f}")
     say(f"wrote {target} ({run_.settings['mode']}) in {run_.seconds['total'] / 60:.1f} minutes")
+
+
+@train_app.command("entities")
+def train_entities(
+    data: Path = typer.Option(
+        ..., "--data", help="re3d's folder (sub-folders holding documents.json and entities.json).",
+        exists=True, file_okay=False, show_default=False,
+    ),
+    out: Optional[Path] = typer.Option(
+        None, "--out", help="Where to write the model (default: the package's models/entities, replacing it).",
+        show_default=False,
+    ),
+    folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds inside the tune part (by document)."),
+) -> None:
+    """Train the entity classifier on re3d's tune part, choosing by cross-validation inside it; score the test part once.
+
+    Writes weights.npz, config.json and MODEL_CARD.md (rules alone and rules
+    with the model, out of fold on the tune part and on the untouched test
+    part). About half a minute.
+    """
+    from unspin.analyze.entity_card import write
+    from unspin.analyze.entity_model import WEIGHTS, model_dir
+    from unspin.analyze.entity_train import train
+
+    target = out or model_dir()
+    command = f"unspin train entities --data {data} --folds {folds}"
+    say = lambda line: err.print(line, markup=False, soft_wrap=True)  # noqa: E731
+    try:
+        run_ = train(data, target, k=folds, say=say)
+    except ValueError as exc:
+        err.print(f"unspin: error: {data}: {exc}", markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+    write(target / "MODEL_CARD.md", run_, command, (target / WEIGHTS).stat().st_size)
+    for name, figures in run_.test.items():
+        say(f"test part, {name}: named overlap F1 {figures['overlap']['f1']:.3f}, exact {figures['exact']['f1']:.3f}")
+    say(f"wrote {target} in {run_.seconds['total']:.0f} s")

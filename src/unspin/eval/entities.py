@@ -17,6 +17,8 @@ What is compared, and why:
   Location <- GPE, LOC, FAC. re3d's other types (Nationality, Weapon,
   Temporal, ...) and unspin's other labels (NORP, PRODUCT, EVENT, ...) are
   not scored: re3d's Nationality covers few of the mentions spaCy calls NORP.
+  A place or nationality the layer marks ``acts_as: organisation`` ("Russia
+  vetoed", "Iraqis fled") is scored as an Organisation, as re3d annotates it.
 - Named mentions: re3d also marks pronouns ("he", "We") and descriptions
   ("the enemy", "a safehouse", "his spiritual adviser"), which are
   coreference, not names, and which the entities layer does not claim to
@@ -126,16 +128,24 @@ def load_re3d(directory: str | Path) -> list[GoldDocument]:
     return [GoldDocument(i, texts[i], tuple(sorted(gold[i]))) for i in sorted(texts)]
 
 
+def predicted_class(label: str, attrs: dict) -> str | None:
+    """The scored class of one of unspin's entity spans: its label's, or "organisation" for a
+    place or nationality the layer says acts as a body (``acts_as``, re3d's "Russia vetoed")."""
+    if attrs.get("acts_as") == "organisation":
+        return "organisation"
+    return PREDICTED_CLASS.get(label)
+
+
+def scored(spans) -> list[Mention]:
+    return [(s.start, s.end, cls) for s in spans if (cls := predicted_class(s.label, s.attrs))]
+
+
 def predict(text: str, components) -> list[Mention]:
     """unspin's entity mentions in one text, as scored classes."""
     from unspin.analyze.pipeline import run
 
     doc = run(Document(text, Meta(language="en")), components)
-    return [
-        (s.start, s.end, PREDICTED_CLASS[s.label])
-        for s in doc.layer("entities")
-        if s.label in PREDICTED_CLASS
-    ]
+    return scored(doc.layer("entities"))
 
 
 def match_count(gold: Iterable[Mention], predicted: Iterable[Mention], mode: str) -> Counter:

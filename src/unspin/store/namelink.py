@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from unspin.analyze.entities import TITLE_HEADS, TITLE_MODIFIERS
+from unspin.analyze.entity_words import TITLE_HEADS, TITLE_MODIFIERS
 
 #: The entity types whose short names are linked across the corpus.
 LINKED_LABELS = frozenset({"PERSON", "ORG"})

@@ -1,0 +1,108 @@
+"""The model card of the learned entity classifier, written from what ``entity_train.train`` measured."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+from unspin.analyze.entity_train import ACTS_AS_GRID, C_GRID, DROP_GRID, MIN_COUNT, RELABEL_GRID, Run
+
+CV_ROWS = ("rules", "acts_as only", "relabel only", "drop only", "rules+model")
+
+
+def row(label: str, figures: dict) -> str:
+    o, e = figures["overlap"], figures["exact"]
+    return (f"| {label} | {o['precision']:.3f} | {o['recall']:.3f} | **{o['f1']:.3f}** | {e['f1']:.3f} | "
+            f"{figures['all_overlap']['f1']:.3f} |")
+
+
+HEADER = ["| design | overlap P | overlap R | overlap F1 | exact F1 | all gold, overlap F1 |",
+          "|---|---:|---:|---:|---:|---:|"]
+
+
+def threshold(value: float) -> str:
+    return "off" if value > 1 else str(value)
+
+
+def versions() -> str:
+    import numpy
+    import sklearn
+    import spacy
+
+    from unspin import __version__
+
+    return (f"python {platform.python_version()}, unspin {__version__}, spaCy {spacy.__version__}, "
+            f"scikit-learn {sklearn.__version__}, numpy {numpy.__version__}")
+
+
+def write(path: Path, run: Run, command: str, size: int) -> None:
+    t = run.settings["thresholds"]
+    lines = [
+        "# Entity classifier (entities layer)",
+        "",
+        "What it does: the entity rules propose every mention (spaCy's names, corrected); this",
+        "multinomial logistic regression gives each one a probability of naming a person, an",
+        "organisation, a place or none of them, from its parse (part of speech, dependency, the word",
+        "governing it, the preposition before it), its neighbours, its shape, the labels spaCy and the",
+        "rules gave it and whether the gazetteer knows it as a place (`unspin.analyze.entity_features`).",
+        "The layer uses it three ways, each behind a threshold: a place or nationality at or above",
+        f"`acts_as` ({threshold(t['acts_as'])}) in p(organisation) acts as a body and gains",
+        "`acts_as: organisation` (\"Russia vetoed\", \"Iraqis fled\"; never a dateline's place nor a",
+        "nationality adjective, `entity_model.may_act`); a mention at or above `relabel`",
+        f"({threshold(t['relabel'])}) in",
+        f"another class takes it; one at or above `drop` ({threshold(t['drop'])}) in p(none) is dropped.",
+        "",
+        "## Training",
+        "",
+        f"- Data: re3d's tune part only ({run.documents['tune']} documents, the committed split in",
+        "  `unspin/eval/splits/re3d_layers.json`), through the real sentences component, spaCy's parse",
+        f"  and the entity rules: {run.mentions} proposed mentions, labelled with the class of the gold",
+        "  mention (any, confidence >= 0.5) they overlap most: "
+        + ", ".join(f"{k} {v}" for k, v in run.classes.items()) + ".",
+        f"- Choices by {run.documents['folds']}-fold cross-validation inside the tune part (folds by",
+        f"  document): C in {list(C_GRID)}, acts_as in {list(ACTS_AS_GRID)},",
+        f"  relabel in {list(RELABEL_GRID)},",
+        f"  drop in {list(DROP_GRID)} (1.01: never), best sum of named-mention overlap and exact F1 on",
+        f"  out-of-fold probabilities. Chosen: C {run.settings['C']}, acts_as {threshold(t['acts_as'])},",
+        f"  relabel {threshold(t['relabel'])}, drop {threshold(t['drop'])}. Then fitted on the whole",
+        "  tune part.",
+        f"- Features seen in at least {MIN_COUNT} mentions: {run.features}. "
+        f"Weights file: {size / 1e3:.1f} kB.",
+        f"- Command: `{command}` ({run.seconds['total']:.0f} s on two shared cores).",
+        f"- Software: {versions()}.",
+        "",
+        "## Figures",
+        "",
+        "Named gold mentions (those holding a capitalised word that is not a pronoun or determiner),",
+        "micro-averaged over person, organisation and location; see `unspin.eval.entities`.",
+        "",
+        f"Tune part, out of fold ({run.documents['tune']} documents; where the choices were made; the",
+        "rules were refined on these documents too, so their row is not a figure for unseen text):",
+        "",
+        *HEADER,
+        *(row(name, run.cv[name]) for name in CV_ROWS if name in run.cv),
+        "",
+    ]
+    if run.test:
+        lines += [
+            f"Test part, untouched ({run.documents['test']} documents; scored once, no choice made on it):",
+            "",
+            *HEADER,
+            row("rules alone", run.test["rules"]),
+            row("rules + model (shipped)", run.test["rules+model"]),
+            "",
+        ]
+    lines += [
+        "## Limits",
+        "",
+        "- 39 documents of one domain (the wars in Syria and Iraq: UK government, CENTCOM, BBC,",
+        "  Wikipedia); the class a mention takes follows re3d's conventions (a state that acts is an",
+        "  Organisation). Expect less on other news.",
+        "- The model never finds a name the rules missed and never moves a span's edges.",
+        "- A place marked `acts_as` keeps its label and its place attributes: the layer still puts it",
+        "  on the map. Read on other news by eye, the mark is right on states and groups that act",
+        "  (\"Washington warned\", \"the Soviets\") and often set on a country's",
+        "  name used as a modifier (\"US voters\", \"the US elections\"), as re3d counts \"U.S. forces\".",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
