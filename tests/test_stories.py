@@ -242,8 +242,8 @@ def test_migrations_are_one_line_and_a_store_at_0003_is_upgraded_to_0004(tmp_pat
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     script = ScriptDirectory.from_config(config)
-    assert [r.revision for r in reversed(list(script.walk_revisions()))] == ["0001", "0003", "0004", "0005", "0006", "0007"]
-    assert script.get_heads() == ["0007"]
+    assert [r.revision for r in reversed(list(script.walk_revisions()))] == ["0001", "0003", "0004", "0005", "0006", "0007", "0008"]
+    assert script.get_heads() == ["0008"]
 
     path = tmp_path / "old.db"
     old = create_engine(f"sqlite:///{path}")
