@@ -255,7 +255,7 @@ def test_migrations_are_one_line_and_a_store_at_0003_is_upgraded_to_0004(tmp_pat
     engine = connect(str(path))  # as the next unspin command opens it
     assert {"embedding", "figures"} <= {c["name"] for c in inspect(engine).get_columns("signatures")}
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_heads() == ("0007",)
+        assert MigrationContext.configure(conn).get_current_heads() == ("0008",)
     engine.dispose()
 
 
