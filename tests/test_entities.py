@@ -486,3 +486,21 @@ def test_spans_are_drawn_as_re3d_draws_them_and_names_stay_the_name(components):
     assert spans["The Assad regime"][0] == "ORG"
     assert spans["Reuters news agency"] == ("ORG", "Reuters")
     assert spans["Petty Officer Jane Roe"] == ("PERSON", "Jane Roe")
+
+
+def test_a_kind_of_body_beside_a_name_makes_it_an_organisation_everywhere(components):
+    doc = analyse("Quick Check, the fact-checking charity, said the figure was wrong. According to Quick Check, "
+                  "the number was made up. Anna Berg, the group's director, agreed.", components)
+    labels = by_text(doc)
+    assert [label for label, _ in labels["Quick Check"]] == ["ORG", "ORG"]
+    assert labels["Quick Check"][1][1]["evidence"][-1] == "kind_of_body:charity"
+    assert [label for label, _ in labels["Anna Berg"]] == ["PERSON"]  # a role noun beside a person is no body
+
+
+def test_a_one_word_name_of_a_negotiated_process_is_an_event(components):
+    doc = analyse("Fishermen voted for Brexit in 2016. The Brexit talks stalled again on Monday. "
+                  "Obama met Merkel in Berlin. The Obama deal with Iran was signed later.", components)
+    labels = by_text(doc)
+    assert {label for label, _ in labels["Brexit"]} == {"EVENT"}
+    assert {label for label, _ in labels["Obama"]} == {"PERSON"}  # a person who meets people names no process
+    assert {label for label, _ in labels["Iran"]} == {"GPE"}

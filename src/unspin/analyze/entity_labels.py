@@ -160,6 +160,82 @@ def on_medium(sdoc, m: Mention) -> bool:
     return m.end - m.start == 1 and root.dep_ == "pobj" and root.head.lower_ in MEDIUM_PREPOSITIONS
 
 
+#: Common nouns that say what kind of body a name is, when put beside it ("X, the fact-checking charity",
+#: "the watchdog X"): the name is an organisation, whatever spaCy's model guessed from its words.
+BODY_KINDS = frozenset({
+    "charity", "organisation", "organization", "group", "company", "firm", "agency", "website", "newspaper",
+    "magazine", "outlet", "broadcaster", "network", "party", "union", "association", "foundation", "institute",
+    "think-tank", "council", "committee", "movement", "ngo", "nonprofit", "watchdog", "publisher", "platform",
+    "app", "startup", "bank", "fund", "coalition", "alliance", "broadsheet", "tabloid", "channel", "station",
+})
+#: Nouns for what is negotiated, voted on or undergone: a one-word name that modifies one of them ("the X talks",
+#: "the X deal") and that no gazetteer or person reading claims names a political event or process.
+EVENT_NOUNS = frozenset({  # lemmas: "talks" is "talk"
+    "deal", "talk", "vote", "referendum", "negotiation", "agreement", "withdrawal", "debate", "deadline",
+    "transition",
+})
+
+
+#: What may stand between a name's comma and the kind noun of its appositive: "X, the fact-checking charity".
+APPOSITIVE_FILLERS = frozenset({"PUNCT", "DET", "ADJ", "ADV", "VERB", "NOUN", "PROPN", "NUM"})
+
+
+def body_kind(sdoc, m: Mention) -> str | None:
+    """The kind-of-body noun the parse ties to the name: its appositive ("X, the charity") or the noun it
+    stands beside as a compound ("the charity X"); a noun further off describes something else."""
+    root = sdoc[m.start:m.end].root
+    near = [c for c in root.children if c.dep_ == "appos" and c.i > m.end
+            and all(t.pos_ in APPOSITIVE_FILLERS and t.dep_ not in ("prep", "pobj") for t in sdoc[m.end:c.i])
+            and not any(t.pos_ == "NOUN" and t.dep_ not in ("compound", "npadvmod") for t in sdoc[m.end:c.i])]
+    if root.dep_ == "appos" and m.start - 3 <= root.head.i < m.start:
+        near.append(root.head)
+    before = sdoc[m.start - 1] if m.start > 0 else None
+    if before is not None and before.pos_ == "NOUN" and (before.head.i == root.i or root.head.i == before.i):
+        near.append(before)
+    return next((t.lemma_.lower() for t in near if t.is_lower and t.lemma_.lower() in BODY_KINDS), None)
+
+
+#: Verbs whose subject is a person or a body, never a process: "X said", "X met".
+PERSON_ACTS = PERSON_SPEECH | {"meet", "visit", "speak", "write", "tweet", "add", "ask", "argue", "claim", "insist"}
+
+
+def named_as_person(sdoc, m: Mention, people: dict) -> bool:
+    """The document gives the name as part of a person's longer name ("Susan X" for "X"), or a title before it."""
+    person = people.get(name_key(sdoc, m.start, m.end))
+    fuller = person is not None and " " in person.full and person.full != surface(sdoc, m.start, m.end)
+    return fuller or after_personal_title(sdoc, m)
+
+
+def acts_as_person(sdoc, m: Mention, people: dict) -> bool:
+    """Named as a person, or the subject of speech or a visit: a person or a body, never a process."""
+    root = sdoc[m.start:m.end].root
+    return named_as_person(sdoc, m, people) or (root.dep_ == "nsubj" and root.head.lemma_ in PERSON_ACTS)
+
+
+def event_names(sdoc, mentions: list[Mention], people: dict) -> set[str]:
+    """One-word names that modify an event noun somewhere in the document ("the X talks", "the X deal")
+    and that no mention reads as a person or the gazetteer as a place: the name of a process, everywhere."""
+    proposed = {
+        sdoc[m.start].text for m in mentions
+        if m.end - m.start == 1 and m.label in ("PERSON", "GPE", "ORG", "NORP", "FAC") and sdoc[m.start].dep_ == "compound"
+        and sdoc[m.start].head.lemma_.lower() in EVENT_NOUNS and sdoc[m.start].head.i > m.start
+        and not gazetteer.resolve(sdoc[m.start].text)
+    }
+    personal = {sdoc[m.start].text for m in mentions if m.end - m.start == 1 and acts_as_person(sdoc, m, people)}
+    return proposed - personal
+
+
+def body_names(sdoc, mentions: list[Mention], people: dict) -> dict[str, str]:
+    """Names a kind-of-body noun is put beside somewhere in the document, with that noun: every mention follows,
+    unless the document names a person so elsewhere (a fuller name, a title)."""
+    out = {}
+    for m in mentions:
+        if m.label in ("PERSON", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "ORG") and (kind := body_kind(sdoc, m)):
+            out.setdefault(surface(sdoc, m.start, m.end), kind)
+    personal = {surface(sdoc, m.start, m.end) for m in mentions if named_as_person(sdoc, m, people)}
+    return {name: kind for name, kind in out.items() if name not in personal}
+
+
 def usual_labels(sdoc, mentions: list[Mention]) -> dict[str, str]:
     """The label the model gives each name most often where it did not run it into another."""
     counts: dict[str, Counter] = {}
@@ -179,6 +255,8 @@ def relabel(sdoc, mentions: list[Mention]) -> list[Mention]:
     near = {surface(sdoc, m.start, m.end): f"place_after:{sdoc[m.start - 1].lower_}" for m in mentions
             if m.start > 0 and sdoc[m.start - 1].lower_ in NEAR and not owner(sdoc, m)}
     usual = usual_labels(sdoc, mentions)
+    events = event_names(sdoc, mentions, people)
+    bodies = body_names(sdoc, mentions, people)
     out = []
     for m in mentions:
         text = surface(sdoc, m.start, m.end)
@@ -193,6 +271,10 @@ def relabel(sdoc, mentions: list[Mention]) -> list[Mention]:
         elif after_personal_title(sdoc, m):
             if m.label != "PERSON":
                 m = m.but(label="PERSON", why=f"after_title:{sdoc[m.start - 1].text}")
+        elif m.label in ("PERSON", "GPE", "NORP", "PRODUCT", "WORK_OF_ART") and text in bodies:
+            m = m.but(label="ORG", why=f"kind_of_body:{bodies[text]}")
+        elif not several and text in events and m.label != "EVENT":
+            m = m.but(label="EVENT", why="names_an_event_elsewhere")
         elif first in EVENT_OPENERS and several:
             m = m.but(label="EVENT", why="operation_name")
         elif (first in SHIP_PREFIXES and several) or key in ships:
