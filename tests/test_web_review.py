@@ -163,3 +163,18 @@ def test_every_layer_and_the_furniture_can_be_reviewed(client, db):
     assert client.post(f"/article/{doc_id}/review", data=relabel).status_code == 303
     page = client.get(f"/article/{doc_id}/review?layer=furniture").text
     assert "article-text" in page
+
+
+def test_a_change_that_does_not_fit_the_text_is_refused_with_the_reason(client, db):
+    doc_id = ids_by_url(db)[QUAYSIDE]
+    doc = machine(db, doc_id)
+    sign_in(client)
+    csrf = csrf_of(client.get(f"/article/{doc_id}/review?layer=dates").text)
+    span = doc.layer("dates")[0]
+    moved = {"csrf": csrf, "layer": "dates", "action": "change", "target_start": span.start, "target_end": span.end,
+             "target_label": span.label, "start": span.start, "end": len(doc.text) + 50}
+    done = client.post(f"/article/{doc_id}/review", data=moved)
+    assert done.status_code == 303 and "problem=" in done.headers["location"]
+    page = client.get(done.headers["location"]).text
+    assert "Not recorded: offsets" in page and "are not a span of this text" in page
+    assert stored_reviews(db) == []
