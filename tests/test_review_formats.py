@@ -454,3 +454,18 @@ def test_eval_review_scores_the_machine_against_the_reviewed_view(cli, store, do
     table = cli("eval", "review", "--db", url)
     assert table.returncode == 0 and "exact match" in table.stdout.decode()
     assert HOSTILE_LABEL in table.stdout.decode()  # shown as written, not read as rich markup
+
+
+def test_unspins_own_export_is_not_taken_for_label_studios(cli, sqlite_store, tmp_path):
+    url, engine = sqlite_store
+    out = tmp_path / "tasks.json"
+    assert cli("reviews", "export", "--db", url, "--format", "labelstudio", "--out", str(out)).returncode == 0
+    with engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(reviews)).scalar_one()
+    refused = cli("reviews", "import", str(out), "--db", url)
+    one_line_error(refused, "looks like unspin's own export", "nothing was imported")
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(reviews)).scalar_one() == before
+    # naming the reviewer says whose judgement the file is: then it is read like any other
+    named = cli("reviews", "import", str(out), "--db", url, "--reviewer", "ana")
+    assert named.returncode == 0, named.stderr.decode()

@@ -170,6 +170,12 @@ def _who(annotation: Mapping) -> str:
     return str(who) if who not in (None, "") else "unknown"
 
 
+def never_in_label_studio(annotation: Mapping) -> bool:
+    """An annotation with neither an id nor an annotator: one unspin wrote, never submitted in Label Studio.
+    Imported as it is, it would record an accept for every span, under no one's name."""
+    return annotation.get("id") is None and annotation.get("completed_by") in (None, "")
+
+
 def latest_annotation(item: Mapping) -> Mapping | None:
     """The annotation that counts: the latest one not cancelled (by time, then by id)."""
     kept = [a for a in item.get("annotations", []) if isinstance(a, dict) and not a.get("was_cancelled")]
@@ -262,6 +268,11 @@ def import_task(item: Mapping, machine: Document, existing: list[Review], where:
     got = submitted(item, machine.text, where)
     if got is None:
         return Imported(machine.id, skipped="no submitted annotation")
+    if reviewer is None and never_in_label_studio(latest_annotation(item)):
+        raise LabelStudioError(
+            f"{where}: its annotation has no id and no completed_by, which Label Studio's export always writes: "
+            "this looks like unspin's own export; load it into Label Studio and import what Label Studio exports "
+            "(or name the reviewer with --reviewer)")
     name = (reviewer or f"{ORIGIN}:{got.completed_by}")[:MAX_LABEL]
     at = got.at or now or datetime.datetime.now(datetime.timezone.utc)
     made = reviews_from(machine, existing, got.marks, got.layers, name, at, ORIGIN)
