@@ -30,7 +30,8 @@ def locate(text: str, exact: str, prefix: str = "", suffix: str = "", occurrence
         if text[:s].endswith(prefix) and text[s + len(exact):].startswith(suffix)
     ]
     if not starts:
-        raise QuoteError(f"{_shown(exact)} is not in the text" + (" with those words around it" if prefix or suffix else ""))
+        around = " with those words around it" if prefix or suffix else ""
+        raise QuoteError(f"{_shown(exact)} is not in the text{around}")
     if occurrence is not None:
         if not 1 <= occurrence <= len(starts):
             raise QuoteError(f"{_shown(exact)} occurs {len(starts)} time(s); occurrence {occurrence} does not exist")

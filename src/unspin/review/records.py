@@ -17,6 +17,8 @@ from unspin.document import LAYERS
 
 #: Layers a reviewer can review: every span layer, and the furniture (addressed by position, see ``furniture_mark``).
 REVIEW_LAYERS = tuple(name for name in LAYERS if name != "sentences") + ("furniture",)
+#: The reviewable layers made of spans of the text (all but the furniture).
+SPAN_REVIEW_LAYERS = REVIEW_LAYERS[:-1]
 VERDICTS = ("accept", "reject", "change", "add")
 MAX_NOTE = 4000
 

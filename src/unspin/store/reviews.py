@@ -143,7 +143,11 @@ def write_review(conn: Connection, review: Review) -> int:
 
 
 def write_reviews(conn: Connection, many: Iterable[Review]) -> int:
-    return sum(1 for review in many if write_review(conn, review))
+    count = 0
+    for review in many:
+        write_review(conn, review)
+        count += 1
+    return count
 
 
 def _review(row) -> Review:

@@ -35,7 +35,6 @@ from unspin import __version__
 from unspin.analyze.technique_definitions import DEFINITIONS, display_name
 from unspin.report.paragraphs import with_badges
 from unspin.store import links, read, spans
-from unspin.store import reviews as store_reviews
 from unspin.store.db import connect
 from unspin.store.query import QueryError
 from unspin.store.search import search as run_search
@@ -157,9 +156,10 @@ def create_app(db_url: str, review: bool = False) -> FastAPI:
         """Who is signed in, for the header of every page in review mode."""
         if not review:
             return {}
+        if hasattr(request.state, "reviewer"):  # a review route looked it up already
+            return {"who": request.state.reviewer}
         with engine.connect() as c:
-            found = store_reviews.session(c, request.cookies.get(review_pages.SESSION_COOKIE))
-        return {"who": review_pages.Reviewer(*found) if found else None}
+            return {"who": review_pages.reviewer_of(request, c)}
 
     templates = Jinja2Templates(env=_environment(), context_processors=[signed_in])
     app.state.templates = templates
@@ -259,7 +259,7 @@ def create_app(db_url: str, review: bool = False) -> FastAPI:
         if found is None:
             raise not_found(f"Document {doc_id}")
         doc = public_document(found["document"])
-        reviewing = review_pages.article_review(c, request, doc, view) if review else None
+        reviewing = review_pages.article_review(c, doc, view) if review else None
         if reviewing and view == "reviewed":
             doc = reviewing["view"]
         related = [x for x in [found["duplicate_of"], *found["duplicates"]] if x]

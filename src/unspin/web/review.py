@@ -17,6 +17,7 @@ import io
 import json
 import secrets
 import zipfile
+from urllib.parse import quote
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -28,7 +29,9 @@ from sqlalchemy import Connection, Engine
 from unspin.document import Document, Span
 from unspin.review import brat, labelstudio
 from unspin.review.quote import QuoteError, locate
-from unspin.review.records import REVIEW_LAYERS, Mark, Review, ReviewError, check, furniture_mark, latest
+from unspin.review.records import (
+    REVIEW_LAYERS, SPAN_REVIEW_LAYERS, Mark, Review, ReviewError, check, furniture_mark, latest,
+)
 from unspin.review.score import score
 from unspin.review.view import differences, mark_of, reviewed
 from unspin.store import read
@@ -97,15 +100,22 @@ def furniture_rows(machine: Document, counted: dict) -> list[dict]:
     return rows
 
 
-def article_review(c: Connection, request: Request, machine: Document, view: str) -> dict:
-    """What the article page shows in review mode: the reviewed view, how it differs, who is signed in."""
+def reviewer_of(request: Request, c: Connection) -> Reviewer | None:
+    """Who the request's session cookie signs in, looked up once per request (routes and page header share it)."""
+    if not hasattr(request.state, "reviewer"):
+        found = store.session(c, request.cookies.get(SESSION_COOKIE))
+        request.state.reviewer = Reviewer(*found) if found else None
+    return request.state.reviewer
+
+
+def article_review(c: Connection, machine: Document, view: str) -> dict:
+    """What the article page shows in review mode: the reviewed view and how it differs from the machine's."""
     made = store.reviews_of(c, machine.id)
     after = reviewed(machine, made)
-    found = store.session(c, request.cookies.get(SESSION_COOKIE))
     return {
         "view": after, "showing": view, "count": len(made),
-        "differences": differences(machine, after, [n for n in REVIEW_LAYERS if n != "furniture"]),
-        "status": store.document_status(c, machine.id), "who": Reviewer(*found) if found else None,
+        "differences": differences(machine, after, SPAN_REVIEW_LAYERS),
+        "status": store.document_status(c, machine.id),
     }
 
 
@@ -113,8 +123,7 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
     """Add the sign-in and review routes to ``app``; ``writer`` is the one engine allowed to write."""
 
     def signed_in(request: Request, c: Connection = Depends(conn)) -> Reviewer | None:
-        found = store.session(c, request.cookies.get(SESSION_COOKIE))
-        return Reviewer(*found) if found else None
+        return reviewer_of(request, c)
 
     def must_write(request: Request, csrf: str, who: Reviewer | None) -> Reviewer:
         if who is None:
@@ -122,8 +131,6 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
         if not csrf or not secrets.compare_digest(csrf, who.csrf):
             raise HTTPException(403, "this form is not from this session (its CSRF token is missing or wrong)")
         return who
-
-    app.state.reviewer = signed_in
 
     @app.get("/login", include_in_schema=False)
     def login_page(request: Request, next: str = "/", who: Reviewer | None = Depends(signed_in)):
@@ -140,13 +147,14 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
             raise HTTPException(403, "this sign-in form has expired or is not from this site: load it again")
         name = name.strip()[:64]
         with writer.begin() as c:
-            if store.locked_out(c, name):
-                error, status, made = (f"too many failed sign-ins for this name: wait "
-                                       f"{int(store.LOCKOUT.total_seconds() // 60)} minutes"), 429, None
-            else:
-                made = store.sign_in(c, name, password)
-                error, status = ("wrong name or password", 401) if made is None else (None, 200)
+            locked = store.locked_out(c, name)
+            made = None if locked else store.sign_in(c, name, password)
         if made is None:
+            minutes = int(store.LOCKOUT.total_seconds() // 60)
+            error, status = (
+                (f"too many failed sign-ins for this name: wait {minutes} minutes", 429)
+                if locked else ("wrong name or password", 401)
+            )
             token = secrets.token_urlsafe(32)
             response = page(request, "login.html",
                             {"nav": "login", "csrf": token, "next": _local(next), "error": error, "name": name},
@@ -189,7 +197,7 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
             "rows": furniture_rows(machine, counted) if layer == "furniture" else
             review_rows(machine, view, layer, counted),
             "labels": sorted({s.label for s in machine.layer(layer)} | {s.label for s in view.layer(layer)}),
-            "differences": differences(machine, view, [n for n in REVIEW_LAYERS if n != "furniture"]),
+            "differences": differences(machine, view, SPAN_REVIEW_LAYERS),
             "status": store.document_status(c, doc_id), "history": made[-20:][::-1], "count": len(made),
             "problem": request.query_params.get("problem"),
         }
@@ -198,8 +206,6 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
     def back(doc_id: str, layer: str, problem: str | None = None) -> RedirectResponse:
         url = f"/article/{doc_id}/review?layer={layer}"
         if problem:
-            from urllib.parse import quote
-
             url += "&problem=" + quote(problem[:300])
         return _see_other(url)
 
@@ -263,27 +269,23 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
         """The reviewed documents, the machine scored against them, and the exports."""
         if who is None:
             return _see_other("/login?next=/reviews")
-        ids = review_io.document_ids(c, False)
-        marked = review_io.marked_reviewed(c, ids)
-        found = list(review_io.pairs(c, ids))
+        found, marked = reviewed_pairs(c)
         rows = [{"doc": doc, "reviews": len(made), "marked": doc.id in marked,
-                 "differences": len(differences(doc, reviewed(doc, made), [n for n in REVIEW_LAYERS if n != "furniture"]))}
+                 "differences": len(differences(doc, reviewed(doc, made), SPAN_REVIEW_LAYERS))}
                 for doc, made in found]
         return page(request, "reviews.html", {"nav": "reviews", "rows": rows, "scores": score(found, marked)})
 
     @app.get("/reviews/export/labelstudio.json", include_in_schema=False)
     def export_labelstudio(c: Connection = Depends(conn), who: Reviewer | None = Depends(signed_in)):
         signed_in_only(who, "export")
-        ids = review_io.document_ids(c, False)
-        made = labelstudio.tasks(review_io.pairs(c, ids), review_io.marked_reviewed(c, ids))
+        made = labelstudio.tasks(*reviewed_pairs(c))
         return _download(json.dumps(made, ensure_ascii=False, indent=1).encode("utf-8"), "application/json",
                          "unspin-reviews.json")
 
     @app.get("/reviews/export/labelstudio.label_config.xml", include_in_schema=False)
     def export_labelstudio_config(c: Connection = Depends(conn), who: Reviewer | None = Depends(signed_in)):
         signed_in_only(who, "export")
-        ids = review_io.document_ids(c, False)
-        made = labelstudio.tasks(review_io.pairs(c, ids), review_io.marked_reviewed(c, ids))
+        made = labelstudio.tasks(*reviewed_pairs(c))
         return _download(labelstudio.labeling_config(made).encode("utf-8"), "application/xml",
                          "unspin-reviews.label_config.xml")
 
@@ -293,7 +295,7 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
         names = brat.Names()
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for doc_id, text, ann in brat.documents(review_io.pairs(c, review_io.document_ids(c, False)), names):
+            for doc_id, text, ann in brat.documents(reviewed_pairs(c)[0], names):
                 archive.writestr(f"unspin-reviews/{doc_id}.txt", text)
                 archive.writestr(f"unspin-reviews/{doc_id}.ann", ann)
             archive.writestr("unspin-reviews/annotation.conf", brat.annotation_conf(names))
@@ -301,13 +303,20 @@ def mount(app: FastAPI, writer: Engine, conn: Callable, page: Callable) -> None:
         return _download(buffer.getvalue(), "application/zip", "unspin-reviews-brat.zip")
 
     @app.post("/article/{doc_id}/mark", include_in_schema=False)
-    def mark_document(request: Request, doc_id: str, csrf: str = Form(""), reviewed_flag: str = Form("1", alias="reviewed"),
-                      layer: str = Form("techniques"), who: Reviewer | None = Depends(signed_in)):
+    def mark_document(request: Request, doc_id: str, csrf: str = Form(""),
+                      reviewed_flag: str = Form("1", alias="reviewed"), layer: str = Form("techniques"),
+                      who: Reviewer | None = Depends(signed_in)):
         reviewer = must_write(request, csrf, who)
         with writer.begin() as c:
             machine_document(c, doc_id)
             store.mark_document(c, doc_id, reviewed_flag == "1", reviewer.name)
         return back(doc_id, layer if layer in REVIEW_LAYERS else "techniques")
+
+
+def reviewed_pairs(c: Connection) -> tuple[list, set[str]]:
+    """The reviewed documents as (machine Document, reviews) pairs, and the ids of those marked reviewed."""
+    ids = review_io.document_ids(c, False)
+    return list(review_io.pairs(c, ids)), review_io.marked_reviewed(c, ids)
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
