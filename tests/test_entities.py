@@ -504,3 +504,41 @@ def test_a_one_word_name_of_a_negotiated_process_is_an_event(components):
     assert {label for label, _ in labels["Brexit"]} == {"EVENT"}
     assert {label for label, _ in labels["Obama"]} == {"PERSON"}  # a person who meets people names no process
     assert {label for label, _ in labels["Iran"]} == {"GPE"}
+
+
+def test_a_name_joined_by_a_hyphen_to_a_body_word_names_the_body(components):
+    doc = analyse("The Saudi-led coalition bombed the port. Strikes by the counter-ISIL coalition went on, "
+                  "and Iranian-backed militias fired back. Officials in the pro-Kremlin city of Donetsk said so.",
+                  components)
+    spans = {text: (label, attrs["canonical"]) for text, label, attrs in found(doc)}
+    assert spans["The Saudi-led coalition"] == ("ORG", "Saudi-led coalition")
+    assert spans["the counter-ISIL coalition"] == ("ORG", "counter-ISIL coalition")
+    assert spans["Iranian-backed militias"][0] == "ORG"
+    assert "pro-Kremlin city" not in spans  # a hyphened name before a place noun names no body
+
+
+def test_an_organisation_named_of_two_places_is_one_name(components):
+    doc = analyse("Coalition jets struck Islamic State of Iraq and the Levant fighters near Mosul. Officials at the "
+                  "Ministry of Defence and Britain disagreed.", components)
+    spans = {text: (label, attrs["canonical"]) for text, label, attrs in found(doc)}
+    assert spans["Islamic State of Iraq and the Levant fighters"] == \
+        ("ORG", "Islamic State of Iraq and the Levant")
+    assert spans["Britain"][0] == "GPE"  # "of" a field that is no place joins nothing
+    assert "the Ministry of Defence" in spans
+
+
+def test_a_span_drawn_to_the_word_for_its_kind_takes_that_words_article(components):
+    doc = analyse("Rebels said the Kurdish fighters had left, and they blamed the Asad regime for the siege.",
+                  components)
+    texts = [text for text, _, _ in found(doc)]
+    assert "the Asad regime" in texts
+
+
+def test_a_rank_abbreviation_stays_with_the_name_and_ends_no_sentence(components):
+    doc = analyse("The strikes will go on, Lt. Gen. Jane Roe said. Spc. John Doe and Col. Ann Poe agreed.",
+                  components)
+    spans = {text: attrs for text, label, attrs in found(doc) if label == "PERSON"}
+    assert spans["Lt. Gen. Jane Roe"]["canonical"] == "Jane Roe"
+    assert spans["Lt. Gen. Jane Roe"]["title"] == "Lt. Gen."
+    assert {"Spc. John Doe", "Col. Ann Poe"} <= set(spans)
+    assert len(doc.layer("sentences")) == 2

@@ -75,12 +75,22 @@ def described_start(sdoc, m: Mention, start: int) -> int:
     return start
 
 
+def kind_article_start(sdoc, m: Mention, start: int, end: int) -> int:
+    """"the Asad regime", "the ISIL fighters": a span drawn to the word for its kind starts at the
+    "the" that determines that word, as it would at the "the" of a name."""
+    if end > m.end and start == m.start > 0:
+        article = sdoc[start - 1]
+        if article.lower_ == "the" and article.dep_ == "det" and article.head.i == end - 1:
+            return start - 1
+    return start
+
+
 def char_range(sdoc, m: Mention, taken: set[int] = frozenset()) -> tuple[int, int]:
     """Character offsets of a mention's span (with its title, article, compass word or the word for
     its kind), without what the tokenizer glued to its last token."""
     end = extent_end(sdoc, m, taken)
     last = sdoc[end - 1]
-    start = described_start(sdoc, m, article_start(sdoc, m))
+    start = kind_article_start(sdoc, m, described_start(sdoc, m, article_start(sdoc, m)), end)
     return sdoc[start].idx, last.idx + len(clean_name(last.text))
 
 

@@ -12,7 +12,7 @@ from unspin.analyze import gazetteer
 from unspin.analyze.entity_labels import LARGE_CITY, is_common_word, plural_groups, relabel
 from unspin.analyze.entity_titles import strip_title, title_before
 from unspin.analyze.entity_words import (
-    ARTICLES, DROPPED_LABELS, GROUP_MODIFIERS, GROUP_WORDS, KNOWN_ORGANISATIONS, LOCATIVE, ORG_HEADS,
+    ARTICLES, DROPPED_LABELS, GROUP_MODIFIERS, GROUP_WORDS, KNOWN_ORGANISATIONS, LOCATIVE, MEMBER_WORDS, ORG_HEADS,
     PLACE_LABELS, POSSESSIVES, PREPOSITIONS, RULERS_BODIES, STANDALONE_ORG_WORDS, SUBUNIT_HEADS, TITLE_HEADS,
     TITLE_WORDS_NOT_ALONE, coverage, in_headline, is_capitalised, is_title_word, is_trailing_word, Mention,
     name_key, owner, person_names, surface, words
@@ -181,6 +181,50 @@ def is_unambiguous_place(text: str) -> bool:
     return match.place.kind != "city" or (match.place.population >= LARGE_CITY and match.spelled_as(text))
 
 
+#: "counter-ISIL coalition", "anti-Assad forces": a prefix a hyphen joins to a name that modifies a body.
+BODY_PREFIXES = frozenset({"counter", "anti", "pro"})
+#: Words for a body that a joined name can modify, besides the group and member words.
+ALLIANCE_WORDS = frozenset({"coalition", "alliance"})
+
+
+def places_joined_in_name(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """"the Islamic State of Iraq and the Levant": an organisation named "... of" a place, then "and"
+    and a second place, is one name; the model stops it at the first place."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        prev = out[-1] if out else None
+        if prev is not None and prev.label == "ORG" and m.label in PLACE_LABELS and \
+                sdoc[prev.end - 2].lower_ == "of" and is_unambiguous_place(sdoc[prev.end - 1].text) and \
+                [t.lower_ for t in sdoc[prev.end:m.start]] in (["and"], ["and", "the"]):
+            out[-1] = prev.but(end=m.end, why="of_places_joined")
+            continue
+        out.append(m)
+    return out
+
+
+def affixed_bodies(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """Each mention a hyphen joins to a body word, widened to name that body (``affixed_body``)."""
+    return [m.but(start=found[0], end=found[1], label="ORG", why=f"affixed_body:{sdoc[found[1] - 1].lower_}")
+            if (found := affixed_body(sdoc, m)) else m for m in mentions]
+
+
+def affixed_body(sdoc, m: Mention) -> tuple[int, int] | None:
+    """"the US-led coalition", "Iranian-backed militias", "the counter-ISIL coalition": a name joined by a
+    hyphen to a participle or a prefix, before a word for a body, names that body, not the place or
+    group it is built on. Tokens ``(start, end)`` of the whole, or None."""
+    start, k = m.start, m.end
+    if k + 1 < len(sdoc) and sdoc[k].text == "-" and sdoc[k + 1].tag_ == "VBN" and sdoc[k + 1].text.islower():
+        k += 2
+    elif start >= 2 and sdoc[start - 1].text == "-" and sdoc[start - 2].lower_ in BODY_PREFIXES:
+        start -= 2
+    else:
+        return None
+    if k < len(sdoc) and sdoc[k].pos_ == "NOUN" and sdoc[k].text.islower() and \
+            sdoc[k].lower_ in GROUP_WORDS | MEMBER_WORDS | ALLIANCE_WORDS:
+        return start, k + 1
+    return None
+
+
 def group_word_after(sdoc, start: int) -> int | None:
     """The last group word ("forces") in at most three words after ``start``, reached over modifiers only."""
     found = None
@@ -301,7 +345,7 @@ def find_mentions(sdoc) -> list[Mention]:
     people = person_names(sdoc, mentions)
     mentions = [m for m in mentions if not is_common_word(sdoc, m, lowercase_words, people)]
     mentions = relabel(sdoc, mentions)
-    mentions = group_mentions(sdoc, mentions)
+    mentions = group_mentions(sdoc, places_joined_in_name(sdoc, mentions))
     covered = coverage(sdoc, mentions)
     mentions += list(org_word_mentions(sdoc, covered))
     covered = coverage(sdoc, mentions)
@@ -310,7 +354,7 @@ def find_mentions(sdoc) -> list[Mention]:
     mentions += list(title_mentions(sdoc, covered))
     covered = coverage(sdoc, mentions)
     mentions += list(repeated_mentions(sdoc, mentions, covered))
-    mentions = without_title_fragments(sdoc, without_overlaps(mentions))
+    mentions = without_title_fragments(sdoc, without_overlaps(affixed_bodies(sdoc, mentions)))
     return nationality_with_title(sdoc, places_with_region(sdoc, mentions))
 
 

@@ -62,7 +62,7 @@ SHIP_PREFIXES = frozenset({"HMS", "USS", "FS", "HMAS", "HMCS", "INS", "USNS", "R
 #: Words that make a title before a name; a title needs at least one of them.
 TITLE_HEADS = frozenset({
     "President", "Minister", "Secretary", "General", "Gen.", "Colonel", "Col.", "Captain", "Capt.",
-    "Commander", "Cmdr.", "Admiral", "Adm.", "Marshal", "Sergeant", "Sgt.", "Corporal", "Cpl.",
+    "Commander", "Cmdr.", "Cdr.", "Admiral", "Adm.", "Marshal", "Sergeant", "Sgt.", "Corporal", "Cpl.",
     "Lieutenant", "Lt.", "Major", "Maj.", "Brigadier", "Pvt.", "Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.",
     "Ms", "Ms.", "Sir", "Dame", "Lord", "Lady", "King", "Queen", "Prince", "Princess", "Emir", "Sheikh",
     "Sheik", "Ayatollah", "Imam", "Pope", "Cardinal", "Bishop", "Rev.", "Reverend", "Senator", "Sen.",
@@ -264,7 +264,8 @@ RULERS_BODIES = frozenset({"regime", "forces", "loyalists"})
 #: for its members or its kind draws the mention to that word (the name stays the canonical name).
 MEMBER_WORDS = frozenset({"fighters", "militants", "terrorists", "members", "partners", "advisers", "advisors",
                           "units", "troops", "forces", "movement", "group", "militia", "agency", "allies",
-                          "military", "government", "officials", "soldiers", "personnel", "leadership"})
+                          "military", "government", "officials", "soldiers", "personnel", "leadership",
+                          "regime", "community"})
 #: "Mosul district", "the Wadi Barada area": a place's name before one of these draws the mention to it.
 AREA_WORDS = frozenset({"district", "province", "governorate", "area", "region", "county", "municipality",
                         "state", "city", "town", "village"})

