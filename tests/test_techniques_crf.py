@@ -121,14 +121,14 @@ def test_the_2023_spans_of_ptc_dev_are_ptc_devs_own(tmp_path):
 @pytest.mark.shared
 def test_the_shipped_form_of_the_feature_based_span_finder_gives_the_trained_probabilities(tmp_path):
     from unspin.eval.techniques import read_articles
-    from unspin.techniques import lexical, lexical_io
+    from unspin.techniques import lexical_io, lexical_text, lexical_train
 
     train = need(SHARED / "data" / "ptc" / "train")
     ids = sorted(read_articles(train / "articles"))[:12]
-    model = lexical.train(train, seed=13, articles=ids)
+    model = lexical_train.train(train, seed=13, articles=ids)
     lexical_io.save(model, tmp_path / "lexical.npz")
     shipped = lexical_io.ShippedSpanFinder(tmp_path / "lexical.npz")
     text = "They called the plan a shameless betrayal.\nWhy would anyone trust these people again?\nThe vote is on Friday.\n"
-    doc = lexical.Doc(text)
+    doc = lexical_text.Doc(text)
     assert np.abs(model.token_probabilities(doc) - shipped.token_probabilities(doc)).max() < 1e-6
-    assert shipped.token_probabilities(lexical.Doc("")).shape == (0,)
+    assert shipped.token_probabilities(lexical_text.Doc("")).shape == (0,)

@@ -16,7 +16,7 @@ def small_model():
     if not (PTC / "train" / "articles").is_dir():
         pytest.skip(f"{PTC} is absent: the PTC corpus (research-only, not in the repo) must be in ../shared")
     pytest.importorskip("sklearn", reason="scikit-learn is needed to train the lexical baseline")
-    from unspin.techniques.lexical import train
+    from unspin.techniques.lexical_train import train
 
     articles = read_articles(PTC / "train" / "articles")
     chosen = sorted(articles)[:FEW]
@@ -59,7 +59,7 @@ def test_find_returns_spans_inside_the_text_with_a_technique(small_model):
 
 @pytest.mark.shared
 def test_training_is_deterministic(small_model):
-    from unspin.techniques.lexical import train
+    from unspin.techniques.lexical_train import train
 
     model, texts = small_model
     again = train(PTC / "train", seed=13, articles=sorted(read_articles(PTC / "train" / "articles"))[:FEW])

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from unspin.techniques.lexical import Doc, Vocabulary, token_features
+from unspin.techniques.lexical_features import Vocabulary, token_features
+from unspin.techniques.lexical_text import Doc
 
 FILE = "lexical.npz"
 

@@ -199,7 +199,7 @@ def lexical_on_tokens(lexical_model, text: str, offsets) -> "np.ndarray":
     """The feature-based design's in-span probability for each network token (that of the word it starts in)."""
     import numpy as np
 
-    from unspin.techniques.lexical import Doc
+    from unspin.techniques.lexical_text import Doc
 
     doc = Doc(text)
     out = np.zeros(len(offsets), dtype=np.float32)
@@ -218,7 +218,7 @@ def compare_lexical(data: Path, seed: int, log: Callable[[str], None], tune_ids:
                     extra=None) -> tuple[dict, object]:
     """Design B, fitted and chosen on the same parts of train as the network (extra gold included), scored on
     dev; and the model itself."""
-    from unspin.techniques import lexical
+    from unspin.techniques import lexical_train
     from unspin.techniques.train import add_extra, split_train
 
     log("training the feature-based design (fitted and chosen on the same parts of train as the network)")
@@ -231,10 +231,10 @@ def compare_lexical(data: Path, seed: int, log: Callable[[str], None], tune_ids:
         fitted, _ = add_extra(parts, extra, data, lambda line: None)
         more = ({a: t for a, t in fitted.fit_texts.items() if a not in texts},
                 [g for g in fitted.fit_gold if g.article_id not in texts])
-    model = lexical.train(data / "train", seed=seed, articles=[a for a in texts if a not in tune], extra=more)
-    lexical.select(model, data / "train", articles=sorted(tune))
+    model = lexical_train.train(data / "train", seed=seed, articles=[a for a in texts if a not in tune], extra=more)
+    lexical_train.select(model, data / "train", articles=sorted(tune))
     seconds = round(time.monotonic() - started, 1)
-    result = lexical.evaluate(model, data / "dev" / "articles", data / "dev" / "dev-task-flc-tc.labels")
+    result = lexical_train.evaluate(model, data / "dev" / "articles", data / "dev" / "dev-task-flc-tc.labels")
     return compact_scores(result) | {"train_seconds": seconds}, model
 
 
