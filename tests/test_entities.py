@@ -542,3 +542,12 @@ def test_a_rank_abbreviation_stays_with_the_name_and_ends_no_sentence(components
     assert spans["Lt. Gen. Jane Roe"]["title"] == "Lt. Gen."
     assert {"Spc. John Doe", "Col. Ann Poe"} <= set(spans)
     assert len(doc.layer("sentences")) == 2
+
+
+def test_a_units_number_is_part_of_its_name_unless_it_counts_what_follows(components):
+    doc = analyse("Combined Task Force 50 is led by a British commodore. He served in Explosive Ordnance "
+                  "Disposal Mobile Unit Two. The 82nd Airborne Division 3 weeks ago moved north.", components)
+    spans = {text: attrs["canonical"] for text, label, attrs in found(doc) if label == "ORG"}
+    assert spans["Combined Task Force 50"] == "Combined Task Force 50"  # two task forces differ by it
+    assert "Explosive Ordnance Disposal Mobile Unit Two" in spans
+    assert not [text for text in spans if text.endswith("Division 3")]

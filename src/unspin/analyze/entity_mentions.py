@@ -202,6 +202,26 @@ def places_joined_in_name(sdoc, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+#: Last words of bodies that take a number as part of their name ("Task Force 50", "Committee 1267").
+NUMBERED_HEADS = frozenset({"Force", "Unit", "Committee", "Fleet", "Group", "Squadron", "Team", "Wing",
+                            "Brigade", "Division", "Battalion", "Regiment", "Corps"})
+NUMBER_WORDS = frozenset({"One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"})
+
+
+def numbered_units(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """"Combined Task Force 50", "Mobile Unit Two": the number after a unit's last word is part of its
+    name (two task forces differ by it), unless it counts what follows ("Division 3 weeks ago")."""
+    out = []
+    for m in mentions:
+        number = sdoc[m.end] if m.end < len(sdoc) else None
+        if m.label == "ORG" and number is not None and sdoc[m.end - 1].text in NUMBERED_HEADS and \
+                ((number.text.isdigit() and len(number.text) <= 4) or number.text in NUMBER_WORDS) and \
+                not (number.dep_ == "nummod" and number.head.i > number.i):
+            m = m.but(end=m.end + 1, why="unit_number")
+        out.append(m)
+    return out
+
+
 def affixed_bodies(sdoc, mentions: list[Mention]) -> list[Mention]:
     """Each mention a hyphen joins to a body word, widened to name that body (``affixed_body``)."""
     return [m.but(start=found[0], end=found[1], label="ORG", why=f"affixed_body:{sdoc[found[1] - 1].lower_}")
@@ -354,7 +374,8 @@ def find_mentions(sdoc) -> list[Mention]:
     mentions += list(title_mentions(sdoc, covered))
     covered = coverage(sdoc, mentions)
     mentions += list(repeated_mentions(sdoc, mentions, covered))
-    mentions = without_title_fragments(sdoc, without_overlaps(affixed_bodies(sdoc, mentions)))
+    mentions = numbered_units(sdoc, affixed_bodies(sdoc, mentions))
+    mentions = without_title_fragments(sdoc, without_overlaps(mentions))
     return nationality_with_title(sdoc, places_with_region(sdoc, mentions))
 
 
