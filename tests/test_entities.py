@@ -13,9 +13,9 @@ from unspin.analyze.nlp import parse
 from unspin.document import Document, Meta
 
 RE3D = SHARED / "data" / "re3d"
-#: Floors on re3d's test part (named gold mentions, micro F1: overlap 0.709, exact 0.569), rounded down.
+#: Floors on re3d's test part (named gold mentions, micro F1: overlap 0.710, exact 0.586), rounded down.
 RE3D_NAMED_OVERLAP_MICRO_F1 = 0.70
-RE3D_NAMED_EXACT_MICRO_F1 = 0.56
+RE3D_NAMED_EXACT_MICRO_F1 = 0.58
 
 
 @pytest.fixture(scope="module")

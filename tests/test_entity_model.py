@@ -125,7 +125,8 @@ def test_train_entities_command_writes_a_model_and_its_card(cli, tmp_path):
     model = entity_model.read(out)
     assert model.weights.shape[1] == len(entity_model.CLASSES)
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "Test part, untouched (2 documents" in card and "Tune part, out of fold (4 documents" in card
+    assert "Test part (2 documents; no choice made on it" in card
+    assert "Tune part, out of fold (4 documents" in card
     assert b"test part, rules+model" in result.stderr
 
 
