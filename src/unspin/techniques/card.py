@@ -69,7 +69,10 @@ def offsets_note(report: dict) -> str:
     return (
         f"\nOn the tune part, TC without the technique prior offsets: {report['tc_without_offsets']:.4f}; with them: "
         f"{report['tc_with_offsets']:.4f}; with offsets chosen on the other four fifths of the tune part for each "
-        f"fifth: {report['tc_offsets_cross_validated']:.4f}.\n"
+        f"fifth: {report['tc_offsets_cross_validated']:.4f}. "
+        + ("The offsets are kept: chosen without an article, they still raise its TC.\n"
+           if report.get("offsets_kept", True) else
+           "The offsets are not kept (all 0): chosen without an article, they do not raise its TC.\n")
     )
 
 
@@ -212,8 +215,7 @@ The corpus is not part of unspin: it is research-only and may not be redistribut
   recur in the whole article, which no window can see on its own).
 - Decision, all chosen on the tune part:
   - {rule}
-  - The span head's log-probabilities get a per-technique offset (table below),
-    chosen to maximise TC micro-F1: a prior correction.
+  - {"The span head's log-probabilities get a per-technique offset (table below), chosen to maximise TC micro-F1: a prior correction." if calibration.get("offsets_kept", True) else "No per-technique offset to the span head's log-probabilities: offsets chosen to maximise TC micro-F1 did not raise it on tune articles they were not chosen on (see below)."}
   - Each span is offered its 2 most likely techniques. The confidence of a
     (span, technique) pair is `calibrate(mean inside-score × technique
     probability)`, mapped as the Calibration section says.

@@ -18,8 +18,10 @@ Before the calibration, per-technique offsets to the span head's
 log-probabilities are chosen on the gold spans to maximise TC micro-F1
 (coordinate ascent): a prior correction, since the mix of techniques differs
 between the fitted articles and others. How much of its gain is fitting the
-tune part itself is measured by cross-validation over its articles and
-reported beside it.
+tune part itself is measured by cross-validation over its articles, and the
+offsets are kept only when that cross-validated TC beats TC without them:
+offsets that help only the articles they were fitted on would be a choice
+tuned to the tune part.
 """
 
 from __future__ import annotations
@@ -192,6 +194,11 @@ def cross_validated_offsets(articles: list[str], rows: list[Labelled], probs: np
     return score(rows, predicted)["tc"]["micro_f1"]
 
 
+def keep_offsets(tc_report: dict) -> bool:
+    """Offsets are kept when, chosen without an article, they still raise its TC."""
+    return tc_report["tc_offsets_cross_validated"] > tc_report["tc_without_offsets"]
+
+
 def select(
     net, tune: list[TuneArticle], log: Callable[[str], None] = print, sources: tuple[str, ...] | None = None,
 ) -> tuple[Decision, dict]:
@@ -208,7 +215,11 @@ def select(
         "tc_with_offsets": tc_f1(rows, probs, offsets),
         "tc_offsets_cross_validated": cross_validated_offsets(articles, rows, probs),
     }
-    log("technique prior offsets: TC " + ", ".join(f"{k} {v:.4f}" for k, v in tc_report.items()))
+    tc_report["offsets_kept"] = keep_offsets(tc_report)
+    if not tc_report["offsets_kept"]:
+        offsets = np.zeros(len(TECHNIQUES))
+    log("technique prior offsets: TC " + ", ".join(f"{k} {v:.4f}" for k, v in tc_report.items() if k != "offsets_kept")
+        + ("; kept" if tc_report["offsets_kept"] else "; not kept: they do not help articles they were not fitted on"))
     prior = Decision(
         threshold, calibration.Calibration((0.0, 1.0), (0.0, 1.0)), {}, tuple(map(float, offsets)), gap, min_tokens,
         span_source=source,
