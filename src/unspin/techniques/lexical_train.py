@@ -23,13 +23,18 @@ TC_C = 4.0
 SI_C = 0.1
 SENTENCE_FOLDS = 5
 
-def read_split(directory: Path) -> tuple[dict[str, str], list[Labelled]]:
-    """Articles and TC gold of a PTC split directory (``train/`` or ``dev/``)."""
+def read_split(directory: Path, articles: Sequence[str] | None = None) -> tuple[dict[str, str], list[Labelled]]:
+    """Articles and TC gold of a PTC split directory (``train/`` or ``dev/``), or of those of its
+    articles whose id is in ``articles``."""
     directory = Path(directory)
     labels = sorted(directory.glob("*-task-flc-tc.labels"))
     if len(labels) != 1:
         raise ValueError(f"expected one *-task-flc-tc.labels file in {directory}, found {len(labels)}")
-    return read_articles(directory / "articles"), read_labels(labels[0])
+    texts, gold = read_articles(directory / "articles"), read_labels(labels[0])
+    if articles is None:
+        return texts, gold
+    wanted = set(articles)
+    return {k: v for k, v in texts.items() if k in wanted}, [row for row in gold if row.article_id in wanted]
 
 
 def class_weights(labels: Sequence[str], power: float) -> dict[str, float]:
@@ -120,11 +125,7 @@ def train(
     them on a tune part.
     """
     began = time.perf_counter()
-    texts, gold = read_split(Path(train_dir))
-    if articles is not None:
-        wanted = set(articles)
-        texts = {k: v for k, v in texts.items() if k in wanted}
-        gold = [row for row in gold if row.article_id in wanted]
+    texts, gold = read_split(Path(train_dir), articles)
     if extra is not None:
         texts = {**texts, **extra[0]}
         gold = gold + list(extra[1])
@@ -163,11 +164,7 @@ def select(
     (the tune part of train, when the split's own articles are scored afterwards).
     """
     began = time.perf_counter()
-    texts, gold = read_split(Path(split_dir))
-    if articles is not None:
-        wanted = set(articles)
-        texts = {k: v for k, v in texts.items() if k in wanted}
-        gold = [row for row in gold if row.article_id in wanted]
+    texts, gold = read_split(Path(split_dir), articles)
     docs = {article_id: Doc(text) for article_id, text in texts.items()}
     probabilities = {article_id: model.token_probabilities(doc) for article_id, doc in docs.items()}
     si_gold = [Labelled(row.article_id, None, row.start, row.end) for row in gold]
