@@ -285,7 +285,9 @@ on the tune part:
 2. the confidence of the candidates that are reported is mapped once more,
    fitted on those alone.
 
-Each map is isotonic regression or a logistic (Platt) curve over the
+Each map is isotonic regression (each of its blocks shrunk by one imagined
+right and one wrong case, so a few top candidates that all happened to be
+right do not claim certainty) or a logistic (Platt) curve over the
 score's log-odds, whichever has the lower ECE on the tune part when each
 article is mapped by a map fitted without it (here: {calibration.get('first_map', 'isotonic')}, then
 {calibration.get('second_map', 'isotonic')}).
