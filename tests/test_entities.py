@@ -508,8 +508,8 @@ def test_a_one_word_name_of_a_negotiated_process_is_an_event(components):
 
 def test_a_name_joined_by_a_hyphen_to_a_body_word_names_the_body(components):
     doc = analyse("The Saudi-led coalition bombed the port. Strikes by the counter-ISIL coalition went on, "
-                  "and Iranian-backed militias fired back. Officials in the pro-Kremlin city of Donetsk said so.",
-                  components)
+                  "and Iranian-backed militias fired back. Officials in the pro-Kremlin city of Donetsk "
+                  "said so.", components)
     spans = {text: (label, attrs["canonical"]) for text, label, attrs in found(doc)}
     assert spans["The Saudi-led coalition"] == ("ORG", "Saudi-led coalition")
     assert spans["the counter-ISIL coalition"] == ("ORG", "counter-ISIL coalition")
@@ -518,8 +518,8 @@ def test_a_name_joined_by_a_hyphen_to_a_body_word_names_the_body(components):
 
 
 def test_an_organisation_named_of_two_places_is_one_name(components):
-    doc = analyse("Coalition jets struck Islamic State of Iraq and the Levant fighters near Mosul. Officials at the "
-                  "Ministry of Defence and Britain disagreed.", components)
+    doc = analyse("Coalition jets struck Islamic State of Iraq and the Levant fighters near Mosul. "
+                  "Officials at the Ministry of Defence and Britain disagreed.", components)
     spans = {text: (label, attrs["canonical"]) for text, label, attrs in found(doc)}
     assert spans["Islamic State of Iraq and the Levant fighters"] == \
         ("ORG", "Islamic State of Iraq and the Levant")

@@ -13,8 +13,8 @@ CV_ROWS = ("rules", "acts_as only", "relabel only", "drop only", "rules+model")
 #: untouched than one scored once, and a reader should know by how much.
 TEST_PART_HISTORY = (
     "How often re3d's test part was scored. First, at an earlier stop, a wider model scored overlap "
-    "0.711 / exact 0.572; reading PTC news articles by eye (not the test part) then showed it marking words such "
-    "as a dateline's place or a religion's adjective as bodies, so the model was narrowed "
+    "0.711 / exact 0.572; reading PTC news articles by eye (not the test part) then showed it marking "
+    "words such as a dateline's place or a religion's adjective as bodies, so the model was narrowed "
     "(`entity_model.may_act`), its settings chosen again on the tune part, and it scored 0.709 / 0.569. "
     "Then the span rules of the next stop (hyphened bodies, places joined in a name, unit numbers, "
     "rank abbreviations), chosen on the tune part alone, and this retrained model were scored once. "

@@ -12,9 +12,9 @@ from unspin.analyze import gazetteer
 from unspin.analyze.entity_labels import LARGE_CITY, is_common_word, plural_groups, relabel
 from unspin.analyze.entity_titles import strip_title, title_before
 from unspin.analyze.entity_words import (
-    ARTICLES, DROPPED_LABELS, GROUP_MODIFIERS, GROUP_WORDS, KNOWN_ORGANISATIONS, LOCATIVE, MEMBER_WORDS, ORG_HEADS,
-    PLACE_LABELS, POSSESSIVES, PREPOSITIONS, RULERS_BODIES, STANDALONE_ORG_WORDS, SUBUNIT_HEADS, TITLE_HEADS,
-    TITLE_WORDS_NOT_ALONE, coverage, in_headline, is_capitalised, is_title_word, is_trailing_word, Mention,
+    ARTICLES, DROPPED_LABELS, GROUP_MODIFIERS, GROUP_WORDS, KNOWN_ORGANISATIONS, LOCATIVE, MEMBER_WORDS,
+    ORG_HEADS, PLACE_LABELS, POSSESSIVES, PREPOSITIONS, RULERS_BODIES, STANDALONE_ORG_WORDS, SUBUNIT_HEADS,
+    TITLE_HEADS, TITLE_WORDS_NOT_ALONE, coverage, in_headline, is_capitalised, is_title_word, is_trailing_word, Mention,
     name_key, owner, person_names, surface, words
 )
 
@@ -183,8 +183,8 @@ def is_unambiguous_place(text: str) -> bool:
 
 #: "counter-ISIL coalition", "anti-Assad forces": a prefix a hyphen joins to a name that modifies a body.
 BODY_PREFIXES = frozenset({"counter", "anti", "pro"})
-#: Words for a body that a joined name can modify, besides the group and member words.
-ALLIANCE_WORDS = frozenset({"coalition", "alliance"})
+#: Words for a body that a hyphen-joined name can modify: the group and member words, and alliances.
+BODY_WORDS = GROUP_WORDS | MEMBER_WORDS | frozenset({"coalition", "alliance"})
 
 
 def places_joined_in_name(sdoc, mentions: list[Mention]) -> list[Mention]:
@@ -240,7 +240,7 @@ def affixed_body(sdoc, m: Mention) -> tuple[int, int] | None:
     else:
         return None
     if k < len(sdoc) and sdoc[k].pos_ == "NOUN" and sdoc[k].text.islower() and \
-            sdoc[k].lower_ in GROUP_WORDS | MEMBER_WORDS | ALLIANCE_WORDS:
+            sdoc[k].lower_ in BODY_WORDS:
         return start, k + 1
     return None
 

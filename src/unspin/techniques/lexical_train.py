@@ -23,7 +23,9 @@ TC_C = 4.0
 SI_C = 0.1
 SENTENCE_FOLDS = 5
 
-def read_split(directory: Path, articles: Sequence[str] | None = None) -> tuple[dict[str, str], list[Labelled]]:
+def read_split(
+    directory: Path, articles: Sequence[str] | None = None,
+) -> tuple[dict[str, str], list[Labelled]]:
     """Articles and TC gold of a PTC split directory (``train/`` or ``dev/``), or of those of its
     articles whose id is in ``articles``."""
     directory = Path(directory)

@@ -215,11 +215,12 @@ def select(
         "tc_with_offsets": tc_f1(rows, probs, offsets),
         "tc_offsets_cross_validated": cross_validated_offsets(articles, rows, probs),
     }
-    tc_report["offsets_kept"] = keep_offsets(tc_report)
-    if not tc_report["offsets_kept"]:
+    use_offsets = keep_offsets(tc_report)
+    log("technique prior offsets: TC " + ", ".join(f"{k} {v:.4f}" for k, v in tc_report.items())
+        + ("; kept" if use_offsets else "; not kept: they do not help articles they were not fitted on"))
+    tc_report["offsets_kept"] = use_offsets
+    if not use_offsets:
         offsets = np.zeros(len(TECHNIQUES))
-    log("technique prior offsets: TC " + ", ".join(f"{k} {v:.4f}" for k, v in tc_report.items() if k != "offsets_kept")
-        + ("; kept" if tc_report["offsets_kept"] else "; not kept: they do not help articles they were not fitted on"))
     prior = Decision(
         threshold, calibration.Calibration((0.0, 1.0), (0.0, 1.0)), {}, tuple(map(float, offsets)), gap, min_tokens,
         span_source=source,
