@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -17,6 +18,10 @@ SHARED = Path(os.environ.get("UNSPIN_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "seeds" / "000_11caf2a78c7fd705.txt"
 AEB = SHARED / "data" / "extraction" / "scrapinghub-aeb"
 EXAMPLES = ROOT / "examples"
+
+# Tables kept between processes (unspin.disk_cache) go to a directory of the test runs, not the user's home;
+# every ``unspin`` the tests start inherits it. Shared by the runs of one user, as the home cache would be.
+os.environ.setdefault("UNSPIN_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"unspin-test-cache-{os.getuid()}"))
 
 
 def need(path: Path) -> Path:

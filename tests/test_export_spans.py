@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import run_cli
 from fastapi.testclient import TestClient
 from test_store import corpus, entity, make
 
@@ -51,12 +53,28 @@ def jsonl(tmp_path_factory):
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request, tmp_path, jsonl, cli):
-    url = str(tmp_path / "corpus.db") if request.param == "sqlite" else request.getfixturevalue("postgres_db")
-    done = cli("ingest", "--no-progress", "--db", url, str(jsonl))
+def ingested(url: str, jsonl) -> str:
+    done = run_cli("ingest", "--no-progress", "--db", url, str(jsonl))
     assert done.returncode == 0, done.stderr.decode()
     return url
+
+
+@pytest.fixture(scope="module")
+def sqlite_db(tmp_path_factory, jsonl):
+    """One store for the module: every test here only reads it."""
+    return ingested(str(tmp_path_factory.mktemp("store") / "corpus.db"), jsonl)
+
+
+@pytest.fixture(scope="module")
+def postgres_store(postgres_server, jsonl):
+    name = f"unspin_test_{uuid.uuid4().hex[:12]}"
+    yield ingested(postgres_server.create_database(name), jsonl)
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request):
+    return request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "postgres_store")
 
 
 def expected(layer: str, ids: set[str] | None = None) -> list[tuple]:
@@ -203,13 +221,6 @@ class _Links(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "a":
             self.hrefs.extend(v for k, v in attrs if k == "href" and v)
-
-
-@pytest.fixture
-def sqlite_db(tmp_path, jsonl, cli):
-    url = str(tmp_path / "corpus.db")
-    assert cli("ingest", "--no-progress", "--db", url, str(jsonl)).returncode == 0
-    return url
 
 
 def test_the_search_page_links_span_exports_carrying_the_query(sqlite_db):

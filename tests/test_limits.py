@@ -13,6 +13,7 @@ import json
 import random
 
 import pytest
+from conftest import run_cli
 
 from unspin.analyze import limits
 from unspin.analyze.spanindex import Bounds, SpanIndex
@@ -92,14 +93,44 @@ def test_the_parse_in_pieces_has_the_offsets_of_the_whole_text(monkeypatch):
 # --- the real command ------------------------------------------------------------------------------------
 
 
-def analyze(cli, tmp_path, name: str, data: str) -> dict:
-    path = tmp_path / name
-    path.write_text(data, encoding="utf-8")
-    result = cli("analyze", str(path), "--format", "json", "--jobs", "1", timeout=600)
+LARGE_TABLE_ROWS = 25_000
+
+
+def large_table_page() -> str:
+    rows = "\n".join(f"<tr><td>District {i}</td><td>{i * 37 % 99991}</td><td>{i * 53 % 99989}</td>"
+                     f"<td>Candidate {'ABCDEFG'[i % 7]}</td></tr>" for i in range(LARGE_TABLE_ROWS))
+    return ("<!doctype html><html><head><meta charset='utf-8'><title>Results by district</title></head>"
+            "<body><article><h1>Results by district</h1><p>The election commission published these figures "
+            f"on Monday.</p><table>{rows}</table><p>Turnout was higher than in 2019.</p>"
+            "</article></body></html>")
+
+
+#: The long inputs, by file name. One ``unspin analyze`` reads them all (a process loads the models once).
+LONG_INPUTS = {
+    "line.txt": lambda: generated_text(1_000_000, newlines=False),
+    "lines.txt": lambda: "".join(f"Line {i} of the log says that the pump at station {i % 97} stopped.\n"
+                                 for i in range(100_000)),
+    "table.html": large_table_page,
+    # 88,000 characters: under the analysed length, a date every 8
+    "days.txt": lambda: "Monday. " * 11_000,
+}
+
+
+@pytest.fixture(scope="module")
+def long_docs(tmp_path_factory) -> dict[str, dict]:
+    """Each long input's Document as ``unspin analyze --format jsonl`` prints it, by file name."""
+    folder = tmp_path_factory.mktemp("long")
+    paths = []
+    for name, make in LONG_INPUTS.items():
+        (folder / name).write_text(make(), encoding="utf-8")
+        paths.append(str(folder / name))
+    result = run_cli("analyze", *paths, "--format", "jsonl", "--jobs", "1", "--no-progress", timeout=1200)
     stderr = result.stderr.decode()
     assert "Traceback" not in stderr, stderr
     assert result.returncode == 0, stderr
-    return json.loads(result.stdout)
+    docs = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [d["source"]["name"] for d in docs] == paths  # in input order
+    return {name: doc for name, doc in zip(LONG_INPUTS, docs)}
 
 
 def assert_exact_and_within(doc: dict, end: int) -> None:
@@ -124,9 +155,9 @@ def analysed_up_to(doc: dict) -> int:
     return cut
 
 
-def test_one_line_of_a_megabyte(cli, tmp_path):
-    text = generated_text(1_000_000, newlines=False)
-    doc = analyze(cli, tmp_path, "line.txt", text)
+def test_one_line_of_a_megabyte(long_docs):
+    text = LONG_INPUTS["line.txt"]()
+    doc = long_docs["line.txt"]
     assert doc["text"] == text.rstrip("\n")
     cut = analysed_up_to(doc)
     assert doc["text"][:cut].rstrip()[-1] in ".?!\"'"  # cut after a sentence
@@ -137,9 +168,8 @@ def test_one_line_of_a_megabyte(cli, tmp_path):
     assert len(doc["layers"]["paragraph_techniques"]) <= 23  # one paragraph: at most every technique once
 
 
-def test_a_hundred_thousand_short_lines(cli, tmp_path):
-    text = "".join(f"Line {i} of the log says that the pump at station {i % 97} stopped.\n" for i in range(100_000))
-    doc = analyze(cli, tmp_path, "lines.txt", text)
+def test_a_hundred_thousand_short_lines(long_docs):
+    doc = long_docs["lines.txt"]
     cut = analysed_up_to(doc)
     assert doc["text"][cut - 1] == "\n"
     assert_exact_and_within(doc, cut)
@@ -147,21 +177,15 @@ def test_a_hundred_thousand_short_lines(cli, tmp_path):
     assert len(doc["text"]) > 6_000_000
 
 
-def test_a_page_holding_one_large_table(cli, tmp_path):
-    rows = "\n".join(f"<tr><td>District {i}</td><td>{i * 37 % 99991}</td><td>{i * 53 % 99989}</td>"
-                     f"<td>Candidate {'ABCDEFG'[i % 7]}</td></tr>" for i in range(25_000))
-    page = ("<!doctype html><html><head><meta charset='utf-8'><title>Results by district</title></head>"
-            "<body><article><h1>Results by district</h1><p>The election commission published these figures "
-            f"on Monday.</p><table>{rows}</table><p>Turnout was higher than in 2019.</p></article></body></html>")
-    doc = analyze(cli, tmp_path, "table.html", page)
-    assert "District 24999" in doc["text"]
+def test_a_page_holding_one_large_table(long_docs):
+    doc = long_docs["table.html"]
+    assert f"District {LARGE_TABLE_ROWS - 1}" in doc["text"]
     cut = analysed_up_to(doc)
     assert_exact_and_within(doc, cut)
 
 
-def test_a_layer_keeps_at_most_its_cap_and_says_so(cli, tmp_path):
-    text = "Monday. " * 11_000  # 88,000 characters: under the analysed length, a date every 8 characters
-    doc = analyze(cli, tmp_path, "days.txt", text)
+def test_a_layer_keeps_at_most_its_cap_and_says_so(long_docs):
+    doc = long_docs["days.txt"]
     assert not [n for n in doc["notes"] if n["component"] == "pipeline"]
     capped = {n["component"]: n["message"] for n in doc["notes"] if n["message"].startswith("capped")}
     assert {"sentences", "dates"} <= set(capped), doc["notes"]

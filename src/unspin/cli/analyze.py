@@ -26,8 +26,7 @@ def analyze_paths(
     analysis; the output order is the input order whatever their number.
     """
     from unspin.analyze.parallel import analyse
-    from unspin.ingest import read_inputs
-    from unspin.store.ingest import assume_published
+    from unspin.ingest import assume_published, read_inputs
 
     items = (i if isinstance(i, Failure) else assume_published(i, published) for i in read_inputs(paths, input_format))
     yield from analyse(items, jobs)

@@ -23,9 +23,16 @@ from unspin.ingest.language import identify
 from unspin.ingest.sniff import FORMATS, sniff
 from unspin.ingest.sources import InputRef, expand, stdin_stream
 
-__all__ = ["FORMATS", "read_inputs", "read_bytes", "finish"]
+__all__ = ["FORMATS", "read_inputs", "read_bytes", "finish", "assume_published"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+
+
+def assume_published(doc: Document, published: str | None) -> Document:
+    """The date to assume where the page gives none (see ``unspin analyze --published``)."""
+    if published:
+        doc.meta = dataclasses.replace(doc.meta, extra={**doc.meta.extra, "published_override": published})
+    return doc
 
 
 def read_inputs(

@@ -8,7 +8,6 @@ the failures met on the way is one transaction.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from sqlalchemy import Engine
 
 from unspin.document import Document
 from unspin.errors import Failure
+from unspin.ingest import assume_published
 from unspin.store.corpus import failure_recorded, stored_ids, write_batch
 from unspin.store.db import optimize
 
@@ -42,13 +42,6 @@ class IngestReport:
         self.known_failures += other.known_failures
         self.failures.extend(other.failures)
         self.seconds += other.seconds
-
-
-def assume_published(doc: Document, published: str | None) -> Document:
-    """The date to assume where the page gives none (see ``unspin analyze --published``)."""
-    if published:
-        doc.meta = dataclasses.replace(doc.meta, extra={**doc.meta.extra, "published_override": published})
-    return doc
 
 
 def is_analysed(item: Document | Failure) -> bool:
