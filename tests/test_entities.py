@@ -551,3 +551,31 @@ def test_a_units_number_is_part_of_its_name_unless_it_counts_what_follows(compon
     assert spans["Combined Task Force 50"] == "Combined Task Force 50"  # two task forces differ by it
     assert "Explosive Ordnance Disposal Mobile Unit Two" in spans
     assert not [text for text in spans if text.endswith("Division 3")]
+
+
+def test_a_team_written_as_the_plural_is_no_person_and_is_cut_from_a_players_name(components):
+    doc = analyse("The Falcons beat the Rangers on Sunday. Rangers DL Tom Hollis was ejected after the brawl. "
+                  "Wardens QB Lou Pirtle threw three interceptions as the Wardens fell to 2-5, and the "
+                  "Cleveland Owls lost too. Pirtle said the Wardens would recover. The Williams sisters "
+                  "watched; Serena Williams said Williams family games are louder.", components)
+    spans = by_text(doc)
+    for team in ("Rangers", "Wardens"):
+        assert {label for text, label, _ in found(doc) if team in text} == {"ORG"}, team
+    assert [label for label, _ in spans["Tom Hollis"]] == ["PERSON"]
+    assert [label for label, _ in spans["Lou Pirtle"]] == ["PERSON"]
+    assert not [text for text in spans if "QB" in text or "DL" in text]  # the role is neither name
+    # a surname ending in s stays a person's when "the" only ever comes before it as a modifier
+    assert {label for label, _ in spans["Serena Williams"]} == {"PERSON"}
+
+
+def test_a_lower_case_word_inside_a_person_ends_the_name(components):
+    doc = analyse("Amy Reed coaches the team. Later, Tom Hollis rang Reed to apologise.", components)
+    spans = by_text(doc)
+    assert "Hollis rang Reed" not in spans and "Tom Hollis rang Reed" not in spans
+    assert {label for label, _ in spans["Reed"]} == {"PERSON"}
+    from unspin.analyze.entity_labels import split_at_lowercase
+    from unspin.analyze.entity_words import Mention
+
+    sdoc = parsed("A letter from Ludwig van Beethoven was read out.")
+    name = Mention(*tokens(sdoc, "Ludwig", "van", "Beethoven"), "PERSON")
+    assert split_at_lowercase(sdoc, name) == [name]  # particles belong to the name

@@ -70,6 +70,88 @@ def alone_on_line(sdoc, m: Mention) -> bool:
     return before and after
 
 
+#: Lower-case words that belong inside a person's name ("Ursula von der Leyen", "Osama bin Laden").
+NAME_PARTICLES = frozenset({
+    "de", "da", "di", "do", "dos", "das", "del", "della", "der", "den", "van", "von", "la", "le", "du", "des",
+    "al", "el", "bin", "bint", "ibn", "abu", "ben", "y", "e", "ter", "ten", "zu", "af", "st", "mc", "mac",
+})
+
+
+def split_at_lowercase(sdoc, m: Mention) -> list[Mention]:
+    """"Hollis rang Reed" read as one PERSON: a lower-case word that is no name particle ends a name,
+    so the span is two people (or one, when only one side is capitalised)."""
+    if m.label != "PERSON" or m.end - m.start < 3:
+        return [m]
+    cuts = [i for i in range(m.start + 1, m.end - 1) if sdoc[i].is_lower and sdoc[i].is_alpha
+            and sdoc[i].lower_ not in NAME_PARTICLES]
+    if not cuts:
+        return [without_role(sdoc, m)]
+    out, start = [], m.start
+    for i in cuts + [m.end]:
+        if i > start and any(t.text[:1].isupper() for t in sdoc[start:i]):
+            out.append(without_role(sdoc, m.but(start=start, end=i, why="split_at_lower_case_word")))
+        start = i + 1
+    return out
+
+
+def without_role(sdoc, m: Mention) -> Mention:
+    """"QB Lou Pirtle", "DL Tom Hollis": a capitalised abbreviation of two or three letters that is no
+    title, before a first name and a surname, is the person's role, not part of the name ("JR Smith",
+    one initial-name and a surname, keeps it)."""
+    start = m.start
+    if m.label == "PERSON" and m.end - start >= 3 and sdoc[start].is_upper and sdoc[start].is_alpha \
+            and 2 <= len(sdoc[start].text) <= 3 and not is_title_word(sdoc[start]) \
+            and all(t.text[:1].isupper() for t in sdoc[start + 1:m.end]):
+        return m.but(start=start + 1, why=f"role_before_name:{sdoc[start].text}")
+    return m
+
+
+def plural_teams(sdoc) -> frozenset[str]:
+    """Capitalised plurals the document writes as "the X" or "the Y X", heading their own phrase:
+    "the Steelers", "the Cleveland Browns", "the Democrats" name a team or a group; a person is not
+    "the Reeds" ("the Williams sisters" is a modifier, not counted). A capital inside the word makes
+    it a product's name ("the AirPods")."""
+    def after_the(t) -> bool:
+        before = sdoc[t.i - 1] if t.i > 0 else None
+        if before is not None and before.text[:1].isupper() and before.pos_ == "PROPN" and before.i > 0:
+            before = sdoc[before.i - 1]
+        return before is not None and before.lower_ == "the"
+
+    return frozenset(
+        t.text for t in sdoc
+        if t.tag_ in ("NNPS", "NNS", "NNP") and t.text[:1].isupper() and t.text[1:].islower()
+        and t.text.endswith("s") and not t.text.endswith("ss") and t.dep_ not in ("compound", "amod", "nmod") and after_the(t)
+    )
+
+
+#: Labels the small model gives a team's name ("Steelers" a PERSON, "Wardens" a PRODUCT).
+TEAM_MISREAD_AS = frozenset({"PERSON", "PRODUCT", "WORK_OF_ART"})
+
+
+def teams_not_people(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """A PERSON that is, or opens with, a plural the document uses as a team or group ("Steelers";
+    "Rangers DL Tom Hollis", a team, a position and a player): the team is an ORG, and the
+    person, if any, starts after it and any capitalised abbreviation of a role ("DL", "QB")."""
+    teams = plural_teams(sdoc)
+    if not teams:
+        return mentions
+    out = []
+    for m in mentions:
+        if m.label in TEAM_MISREAD_AS and m.end - m.start == 1 and sdoc[m.start].text in teams:
+            out.append(m.but(label="ORG", why="plural_written_after_the"))
+            continue
+        if m.label != "PERSON" or sdoc[m.start].text not in teams:
+            out.append(m)
+            continue
+        out.append(m.but(end=m.start + 1, label="ORG", why="plural_written_after_the"))
+        rest = m.start + 1
+        while rest < m.end and sdoc[rest].is_upper and len(sdoc[rest].text) <= 3:
+            rest += 1
+        if rest < m.end and sdoc[rest].text[:1].isupper():
+            out.append(m.but(start=rest, why="person_after_team"))
+    return out
+
+
 def plural_groups(sdoc, mentions: list[Mention]) -> list[Mention]:
     """"Virginia Democrats" read as a PERSON: a name ending in a plural the document also uses as
     a nationality or group on its own ("the Democrats") names a group, not a person."""

@@ -9,7 +9,9 @@ from dataclasses import replace
 from typing import Iterator
 
 from unspin.analyze import gazetteer
-from unspin.analyze.entity_labels import LARGE_CITY, is_common_word, plural_groups, relabel
+from unspin.analyze.entity_labels import (
+    LARGE_CITY, is_common_word, plural_groups, relabel, split_at_lowercase, teams_not_people
+)
 from unspin.analyze.entity_titles import strip_title, title_before
 from unspin.analyze.entity_words import (
     ARTICLES, DROPPED_LABELS, GROUP_MODIFIERS, GROUP_WORDS, KNOWN_ORGANISATIONS, LOCATIVE, MEMBER_WORDS,
@@ -356,7 +358,8 @@ def find_mentions(sdoc) -> list[Mention]:
     mentions = [p for m in model_mentions(sdoc) for p in split_parenthesis(sdoc, m)]
     mentions = [p for m in mentions if (t := trim(sdoc, m)) for p in strip_title(sdoc, t)]
     mentions = [p for m in mentions for p in split_parent(sdoc, m)]
-    mentions = plural_groups(sdoc, mentions)
+    mentions = [p for m in mentions for p in split_at_lowercase(sdoc, m)]
+    mentions = plural_groups(sdoc, teams_not_people(sdoc, mentions))
     people = person_names(sdoc, mentions)
     mentions = [p for m in mentions for p in split_possessive(sdoc, m, people)]
     mentions = [p for m in mentions for p in split_person_tail(sdoc, m, people)]
