@@ -17,8 +17,23 @@ TEST_PART_HISTORY = (
     "words such as a dateline's place or a religion's adjective as bodies, so the model was narrowed "
     "(`entity_model.may_act`), its settings chosen again on the tune part, and it scored 0.709 / 0.569. "
     "Then the span rules of the next stop (hyphened bodies, places joined in a name, unit numbers, "
-    "rank abbreviations), chosen on the tune part alone, and this retrained model were scored once. "
-    "No individual test-part error was looked at."
+    "rank abbreviations), chosen on the tune part alone, and that retrained model were scored once: "
+    "0.710 / 0.586. Then the rules of the stop after (a body before a person's title, features of the "
+    "land or sea \"of\" a place, \"the Iraqi city of\", names glued to a participle, teams and roles on "
+    "sports pages) and the classifier's role features in place of its governing words, all chosen on "
+    "the tune part by out-of-fold figures, and that retrained model were scored once: 0.711 / 0.594. "
+    "A sentence of my own (\"The Obama deal\") then showed the newly chosen relabelling making a "
+    "person's name a place; a name now became a place only if the gazetteer knew it (a rule, no "
+    "threshold), the settings were chosen again on the tune part (the same ones), and the model scored "
+    "0.712 / 0.595. The same sentence then showed that the gazetteer knows \"Obama\" (a town in Japan), so "
+    "\"knows it\" became a country, a state, a continent or a city of 100,000 people, as the rules already "
+    "require of a person's name made a place; settings chosen again on the tune part, and the model "
+    "scored 0.712 / 0.595 again. Reading the layer's output on 195 PTC and extraction-benchmark pages "
+    "(not the test part) then showed two of those changes doing harm on news: relabelling, chosen at "
+    "0.6 for +0.2 points out of fold, made \"White House\" and \"Lexus\" people, and a body taken into "
+    "a person's title (\"CIA Director X\") took the body's own mention from the page. Both were "
+    "taken out (relabelling is no longer offered to the cross-validation), the model retrained on the "
+    "tune part, and this model scored once. No individual test-part error was looked at."
 )
 
 
@@ -98,7 +113,7 @@ def write(path: Path, run: Run, command: str, size: int) -> None:
     if run.test:
         lines += [
             f"Test part ({run.documents['test']} documents; no choice made on it; "
-            "scored three times, see below):",
+            "scored seven times, see below):",
             "",
             *HEADER,
             row("rules alone", run.test["rules"]),

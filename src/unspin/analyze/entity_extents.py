@@ -67,11 +67,19 @@ def extent_end(sdoc, m: Mention, taken: set[int] = frozenset()) -> int:
 
 
 def described_start(sdoc, m: Mention, start: int) -> int:
-    """"the city of Mosul": a place named after a word for its kind starts at that phrase's "the"."""
+    """"the city of Mosul", "the Iraqi city of Mosul": a place named after a word for its kind (with at
+    most one capitalised adjective of nationality before it) starts at that phrase's "the"."""
     k = start
-    if m.label in PLACE_LABELS and k >= 3 and sdoc[k - 1].lower_ == "of" and \
-            sdoc[k - 2].lower_ in SETTLEMENT_WORDS and sdoc[k - 2].text.islower() and sdoc[k - 3].lower_ == "the":
+    if m.label not in PLACE_LABELS or k < 3 or sdoc[k - 1].lower_ != "of" or \
+            sdoc[k - 2].lower_ not in SETTLEMENT_WORDS or not sdoc[k - 2].text.islower():
+        return start
+    if sdoc[k - 3].lower_ == "the":
         return k - 3
+    modifier = sdoc[k - 3]
+    if k >= 4 and sdoc[k - 4].lower_ == "the" and modifier.text[:1].isupper() \
+            and modifier.tag_ in ("JJ", "NNP", "NNPS") \
+            and modifier.dep_ in ("amod", "compound") and modifier.head.i == k - 2:
+        return k - 4
     return start
 
 

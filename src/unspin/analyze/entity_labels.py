@@ -120,7 +120,8 @@ def plural_teams(sdoc) -> frozenset[str]:
     return frozenset(
         t.text for t in sdoc
         if t.tag_ in ("NNPS", "NNS", "NNP") and t.text[:1].isupper() and t.text[1:].islower()
-        and t.text.endswith("s") and not t.text.endswith("ss") and t.dep_ not in ("compound", "amod", "nmod") and after_the(t)
+        and t.text.endswith("s") and not t.text.endswith("ss") and t.dep_ not in ("compound", "amod", "nmod")
+        and after_the(t)
     )
 
 
@@ -332,6 +333,8 @@ def relabel(sdoc, mentions: list[Mention]) -> list[Mention]:
     people = person_names(sdoc, mentions)
     parts_of_people = {k for k, name in people.items() if name.part}
     places = place_names(sdoc, mentions)
+    # what the text calls a town or a city: the one sign strong enough to make a place of a "product"
+    described = {surface(sdoc, m.start, m.end) for m in mentions if described_as_place(sdoc, m)}
     ships = {name_key(sdoc, m.start + 1, m.end) for m in mentions
              if sdoc[m.start].text in SHIP_PREFIXES and m.end - m.start > 1}
     near = {surface(sdoc, m.start, m.end): f"place_after:{sdoc[m.start - 1].lower_}" for m in mentions
@@ -365,7 +368,8 @@ def relabel(sdoc, mentions: list[Mention]) -> list[Mention]:
             m = m.but(label="FAC", why=f"facility_word:{last}")
         elif mislabelled_place and gazetteer.country(text):
             m = m.but(label="GPE", why="country_in_gazetteer")
-        elif mislabelled_place and text in places:
+        elif (mislabelled_place or m.label in ("PRODUCT", "WORK_OF_ART") and text in described) \
+                and text in places:
             m = m.but(label="GPE", why=places[text])
         elif mislabelled_place and m.label in ("PERSON", "NORP", "LANGUAGE") and large_city(text):
             m = m.but(label="GPE", why="large_city_in_gazetteer")

@@ -4,11 +4,13 @@ missed added, and the places and titles re3d and ACE draw as one mention joined.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from typing import Iterator
 
 from unspin.analyze import gazetteer
+from unspin.analyze.entity_extents import described_start
 from unspin.analyze.entity_labels import (
     LARGE_CITY, is_common_word, plural_groups, relabel, split_at_lowercase, teams_not_people
 )
@@ -189,6 +191,21 @@ BODY_PREFIXES = frozenset({"counter", "anti", "pro"})
 BODY_WORDS = GROUP_WORDS | MEMBER_WORDS | frozenset({"coalition", "alliance"})
 
 
+#: One token a name and a participle make when the tokenizer keeps them whole ("U.S.-led").
+_GLUED_AFFIX = re.compile(
+    r"[A-Z][\w.]*-(?:led|backed|based|allied|sponsored|supported|funded|trained|controlled)")
+
+
+def glued_affix_mentions(sdoc, covered: list[bool]) -> Iterator[Mention]:
+    """"the U.S.-led coalition": the tokenizer keeps "U.S.-led" whole and the model then sees no name;
+    a capitalised name glued to a participle, before a word for a body, names that body."""
+    for i in range(len(sdoc) - 1):
+        body = sdoc[i + 1]
+        if not covered[i] and not covered[i + 1] and _GLUED_AFFIX.fullmatch(sdoc[i].text) and \
+                body.lower_ in BODY_WORDS and body.text.islower() and body.pos_ == "NOUN":
+            yield Mention(i, i + 2, "ORG", (f"affixed_body:{body.lower_}",))
+
+
 def places_joined_in_name(sdoc, mentions: list[Mention]) -> list[Mention]:
     """"the Islamic State of Iraq and the Levant": an organisation named "... of" a place, then "and"
     and a second place, is one name; the model stops it at the first place."""
@@ -202,6 +219,31 @@ def places_joined_in_name(sdoc, mentions: list[Mention]) -> list[Mention]:
             continue
         out.append(m)
     return out
+
+
+#: Words that name a feature of the land or sea "of" a place ("the Gulf of Aden", "the Strait of Hormuz").
+FEATURE_HEADS = frozenset({"Gulf", "Bay", "Sea", "Strait", "Straits", "Isle", "Isles", "Cape", "Lake", "Horn",
+                           "Mouth", "Sound"})
+
+
+def features_of_places(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """"the Gulf of Aden", "the Strait of Hormuz": a capitalised feature word, "of" and a place name are
+    one place (the model often stops at "Gulf", or finds only "Aden"); a mention that held only the
+    feature word is taken into it."""
+    by_end = {m.end: m for m in mentions}
+    merged: dict[int, Mention] = {}
+    absorbed = set()
+    for m in mentions:
+        k = m.start
+        if m.label in PLACE_LABELS and k >= 2 and sdoc[k - 1].lower_ == "of" and \
+                sdoc[k - 2].text in FEATURE_HEADS:
+            start = k - 2
+            head = by_end.get(k - 1)
+            if head is not None and head.start >= k - 2 - 2 and head.label in PLACE_LABELS | {"ORG"}:
+                start = head.start
+                absorbed.add(id(head))
+            merged[id(m)] = m.but(start=start, label="LOC", why=f"feature_of_place:{sdoc[k - 2].text}")
+    return [merged.get(id(m), m) for m in mentions if id(m) not in absorbed]
 
 
 #: Last words of bodies that take a number as part of their name ("Task Force 50", "Committee 1267").
@@ -368,9 +410,11 @@ def find_mentions(sdoc) -> list[Mention]:
     people = person_names(sdoc, mentions)
     mentions = [m for m in mentions if not is_common_word(sdoc, m, lowercase_words, people)]
     mentions = relabel(sdoc, mentions)
-    mentions = group_mentions(sdoc, places_joined_in_name(sdoc, mentions))
+    mentions = group_mentions(sdoc, features_of_places(sdoc, places_joined_in_name(sdoc, mentions)))
     covered = coverage(sdoc, mentions)
     mentions += list(org_word_mentions(sdoc, covered))
+    covered = coverage(sdoc, mentions)
+    mentions += list(glued_affix_mentions(sdoc, covered))
     covered = coverage(sdoc, mentions)
     mentions += list(located_place_mentions(sdoc, covered))
     covered = coverage(sdoc, mentions)
@@ -379,7 +423,7 @@ def find_mentions(sdoc) -> list[Mention]:
     mentions += list(repeated_mentions(sdoc, mentions, covered))
     mentions = numbered_units(sdoc, affixed_bodies(sdoc, mentions))
     mentions = without_title_fragments(sdoc, without_overlaps(mentions))
-    return nationality_with_title(sdoc, places_with_region(sdoc, mentions))
+    return nationality_with_title(sdoc, nationality_in_description(sdoc, places_with_region(sdoc, mentions)))
 
 
 # --- places and titles that re3d and ACE draw as one mention -----------------------------------
@@ -418,9 +462,23 @@ def continues_list(sdoc, i: int) -> bool:
     return i + 1 < len(sdoc) and sdoc[i].text in (",", "and", "or") and sdoc[i + 1].text[:1].isupper()
 
 
+def nationality_in_description(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """"the Iraqi city of Mosul" is one place's span (``entity_extents.described_start``): the
+    nationality word inside it is then no mention of its own."""
+    inside = set()
+    for m in mentions:
+        if m.label in PLACE_LABELS:
+            inside.update(range(described_start(sdoc, m, m.start), m.start))
+    return [m for m in mentions if not (m.label == "NORP" and m.start in inside and m.end - m.start == 1)]
+
+
 def nationality_with_title(sdoc, mentions: list[Mention]) -> list[Mention]:
     """"Russian Foreign Minister X": a nationality word right before a person's title belongs to the
-    title, as re3d and ACE draw the person's extent; it is then no mention of its own."""
+    title, as re3d and ACE draw the person's extent; it is then no mention of its own.
+
+    A body's name before a title ("CIA Director X", "Army Lt. Gen. X") is drawn the same way by re3d,
+    but taking it into the person would take the body's own mention from the document (searching
+    for the CIA would miss the page), so it stays a mention of its own."""
     by_end = {m.end: n for n, m in enumerate(mentions) if m.label == "NORP" and m.end - m.start == 1
               and sdoc[m.start].pos_ in ("ADJ", "PROPN") and sdoc[m.start].tag_ in ("JJ", "NNP")}
     dropped = set()

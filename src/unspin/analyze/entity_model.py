@@ -80,7 +80,7 @@ class EntityModel:
         probs = self.probabilities(feats)
         out = []
         for m, p in zip(mentions, probs):
-            decision = decide(m.label, p, self.thresholds, may_act(sdoc, m))
+            decision = decide(m.label, p, self.thresholds, may_act(sdoc, m), is_known_place(sdoc, m))
             if decision is None:
                 out.append(m)
             elif decision == "acts_as":
@@ -88,6 +88,19 @@ class EntityModel:
             elif decision != "drop":
                 out.append(m.but(label=decision, why=f"learned_label:{decision}"))
         return out
+
+
+def is_known_place(sdoc, m) -> bool:
+    """Whether the gazetteer knows the mention's name, as spelled, as a country, a state, a continent
+    or a large city: enough to make a place of a name the parser took for something else; a small
+    town's name is too often also a surname ("Obama" is a town in Japan)."""
+    from unspin.analyze import gazetteer
+    from unspin.analyze.entity_labels import large_city
+    from unspin.analyze.entity_words import surface
+
+    text = surface(sdoc, m.start, m.end)
+    match = gazetteer.resolve(text)
+    return bool(match and match.spelled_as(text) and (match.place.kind != "city" or large_city(text)))
 
 
 #: What follows a dateline's place ("WASHINGTON (AP) -", "Baghdad, Iraq -"): it says where, not who.
@@ -117,9 +130,13 @@ def may_act(sdoc, m) -> bool:
 CLASS_LABEL = {"person": "PERSON", "organisation": "ORG", "location": "GPE"}
 
 
-def decide(label: str, p: np.ndarray, t: Thresholds, can_act: bool = True) -> str | None:
+def decide(label: str, p: np.ndarray, t: Thresholds, can_act: bool = True,
+           known_place: bool = True) -> str | None:
     """What the model does to a mention labelled ``label`` with class probabilities ``p``:
-    None (nothing), "drop", "acts_as" (only when ``can_act``: see ``may_act``), or a new label."""
+    None (nothing), "drop", "acts_as" (only when ``can_act``: see ``may_act``), or a new label.
+    A name becomes a place only if the gazetteer knows it as one (``known_place``, see
+    ``is_known_place``): a person's name used as a modifier ("the Obama deal") sits where places
+    sit, and is no place for it."""
     own = LABEL_CLASS.get(label)
     if own is not None and p[0] >= t.drop:
         return "drop"
@@ -128,7 +145,7 @@ def decide(label: str, p: np.ndarray, t: Thresholds, can_act: bool = True) -> st
     if can_act and label in ACTOR_LABELS and cls == "organisation" and p[best] >= t.acts_as:
         return "acts_as"
     if own is not None and cls != own and p[best] >= t.relabel \
-            and not (own == "location" and cls == "organisation"):
+            and not (own == "location" and cls == "organisation") and (cls != "location" or known_place):
         return CLASS_LABEL[cls] if not (cls == "location" and label in ("LOC", "FAC")) else label
     return None
 
