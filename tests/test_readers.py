@@ -156,3 +156,28 @@ def test_warc_on_standard_input(cli, tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     [doc] = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert doc["meta"]["url"] == "https://a.example/1" and doc["source"]["format"] == "warc"
+
+
+def test_one_json_object_over_several_lines_is_one_article_and_its_body_may_be_paragraphs(tmp_path):
+    # the shape of a dataset's file per article (BASIL's): pretty-printed, the body as paragraphs of sentences
+    record = {"source": "harbour-post", "title": "Ferries resume", "date": "2026-11-02",
+              "url": "https://harbour.example/ferries", "main-event": "ferries resume",
+              "body-paragraphs": [["The ferry service resumed on Monday.", "Storms had stopped it for a week."],
+                                  ["Fares are unchanged, the operator said."], []]}
+    path = tmp_path / "article.json"
+    path.write_text(json.dumps(record, indent=2))
+    assert sniff(path.read_bytes()) == "jsonl"
+    [doc] = read_inputs([str(path)])
+    assert doc.text == ("The ferry service resumed on Monday. Storms had stopped it for a week.\n\n"
+                        "Fares are unchanged, the operator said.")
+    assert (doc.meta.title, doc.meta.published, doc.meta.site) == ("Ferries resume", "2026-11-02", "harbour-post")
+    assert doc.meta.extra["main-event"] == "ferries resume" and "body-paragraphs" not in doc.meta.extra
+    # other tools' names for the body, one per line
+    lines = tmp_path / "other.jsonl"
+    lines.write_text(json.dumps({"maintext": "The pier reopened on Tuesday after repairs."}) + "\n"
+                     + json.dumps({"title": "No body here"}) + "\n")
+    first, second = read_inputs([str(lines)])
+    assert first.text == "The pier reopened on Tuesday after repairs."
+    assert isinstance(second, Failure) and second.code == "U008" and "holds no article" in second.reason
+    # a text that merely opens with a brace is still text
+    assert sniff(b"{Editor's note} The council met on Monday.") == "text"

@@ -140,9 +140,9 @@ def _read_decoded(kind: str, text: str, source: Source, **html_args) -> Document
         from unspin.ingest.html import read_html
 
         return read_html(text, source, **html_args)
-    from unspin.ingest.text import read_text_scrape
+    from unspin.ingest.text import read_clean_text, read_text_scrape
 
-    doc = read_text_scrape(text, source)
+    doc = read_clean_text(text, source) if kind == "paragraphs" else read_text_scrape(text, source)
     if not doc.text.strip():
         raise InputError(E.NO_ARTICLE, "no article text found")
     return doc

@@ -18,12 +18,21 @@ def sniff(data: bytes) -> str:
     head = data[:8192].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"WARC/"):
         return "warc"
-    if head.startswith(b"{") and _first_line_is_json_object(head):
+    if head.startswith(b"{") and (_first_line_is_json_object(head) or _opens_json_object(head)):
         return "jsonl"
     markers = _HTML_MARKERS.findall(head)
     if head.startswith(b"<") and markers or len(markers) >= 3:
         return "html"
     return "text"
+
+
+_OPENS_OBJECT = re.compile(rb'\{\s*"[^"\n]{1,200}"\s*:')
+
+
+def _opens_json_object(head: bytes) -> bool:
+    """One JSON object written over several lines (a scraper's or a dataset's file per article):
+    an opening brace, then a quoted key and a colon."""
+    return bool(_OPENS_OBJECT.match(head))
 
 
 def _first_line_is_json_object(head: bytes) -> bool:

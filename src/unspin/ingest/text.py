@@ -62,6 +62,14 @@ def is_title_case(text: str) -> bool:
     return sum(w[0].isupper() for w in words) / len(words) >= 0.8
 
 
+def read_clean_text(source_text: str, source: Source) -> Document:
+    """Text that is the article and nothing else (a dataset's paragraphs): normalised and joined as the
+    scrape reader joins its body, with no line taken for a headline, a plea or a trailer."""
+    lines = split_lines(source_text)
+    text, runs = _join(lines, [i for i, ln in enumerate(lines) if ln.text])
+    return Document(text=text, meta=Meta(), source=source, furniture=[], offsets=OffsetMap(runs))
+
+
 def read_text_scrape(source_text: str, source: Source) -> Document:
     lines = split_lines(source_text)
     kinds: dict[int, tuple[str, dict]] = {}
