@@ -162,7 +162,8 @@ def test_one_json_object_over_several_lines_is_one_article_and_its_body_may_be_p
     # the shape of a dataset's file per article (BASIL's): pretty-printed, the body as paragraphs of sentences
     record = {"source": "harbour-post", "title": "Ferries resume", "date": "2026-11-02",
               "url": "https://harbour.example/ferries", "main-event": "ferries resume",
-              "body-paragraphs": [["The ferry service resumed on Monday.", "Storms had stopped it for a week."],
+              "body-paragraphs": [["The ferry service resumed on Monday.",
+                                   "Storms had stopped it for a week."],
                                   ["Fares are unchanged, the operator said."], []]}
     path = tmp_path / "article.json"
     path.write_text(json.dumps(record, indent=2))
@@ -170,7 +171,8 @@ def test_one_json_object_over_several_lines_is_one_article_and_its_body_may_be_p
     [doc] = read_inputs([str(path)])
     assert doc.text == ("The ferry service resumed on Monday. Storms had stopped it for a week.\n\n"
                         "Fares are unchanged, the operator said.")
-    assert (doc.meta.title, doc.meta.published, doc.meta.site) == ("Ferries resume", "2026-11-02", "harbour-post")
+    assert (doc.meta.title, doc.meta.published, doc.meta.site) == \
+        ("Ferries resume", "2026-11-02", "harbour-post")
     assert doc.meta.extra["main-event"] == "ferries resume" and "body-paragraphs" not in doc.meta.extra
     # other tools' names for the body, one per line
     lines = tmp_path / "other.jsonl"

@@ -57,7 +57,8 @@ class AnalysedLine:
 
 
 def records(raw: str) -> Iterator[tuple[int, dict | InputError]]:
-    """(line number, record) for each line, or (1, record) for a file that is one object over several lines."""
+    """(line number, record) for each line, or (1, record) for a file that is one object over several
+    lines."""
     stripped = raw.strip()
     if stripped.startswith("{") and "\n" in stripped:
         try:
