@@ -183,3 +183,23 @@ def test_one_json_object_over_several_lines_is_one_article_and_its_body_may_be_p
     assert isinstance(second, Failure) and second.code == "U008" and "holds no article" in second.reason
     # a text that merely opens with a brace is still text
     assert sniff(b"{Editor's note} The council met on Monday.") == "text"
+
+
+def test_a_json_array_of_articles_is_one_article_per_item(tmp_path):
+    items = [{"title": "Ferries resume",
+              "text": "The ferry service resumed on Monday after a week of storms."},
+             "not an object",
+             {"headline": "Pier reopens",
+              "maintext": "The pier reopened on Tuesday after three weeks of repairs."}]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(items, indent=1))
+    assert sniff(path.read_bytes()) == "jsonl"
+    first, second, third = read_inputs([str(path)])
+    assert first.meta.title == "Ferries resume" and first.source.record == 1
+    assert isinstance(second, Failure) and second.code == "U008" and "item 2" in second.reason
+    assert third.meta.title == "Pier reopens" and third.source.record == 3
+    cut = tmp_path / "cut.json"
+    cut.write_text(json.dumps(items, indent=1)[:-20])
+    [failure] = read_inputs([str(cut)])
+    assert isinstance(failure, Failure) and "not a whole JSON array" in failure.reason
+    assert sniff(b"[1] A footnote opens this scrape.") == "text"

@@ -1,7 +1,9 @@
 """JSON Lines: one article per line, as ``text`` or ``html`` plus metadata fields, or an analysed Document.
 
 A file holding one JSON object written over several lines (as scrapers and
-datasets keep one article per file) is read as one such record. The body
+datasets keep one article per file) is read as one such record, and a file
+holding one JSON array of such objects (an export) as one record per item;
+``source.record`` is then the item's place in the array, from 1. The body
 may also come under the names other tools give it (``body``, ``content``,
 ``maintext``...), or as a list of paragraphs (BASIL's ``body-paragraphs``,
 a list of paragraphs each a list of sentences).
@@ -57,16 +59,24 @@ class AnalysedLine:
 
 
 def records(raw: str) -> Iterator[tuple[int, dict | InputError]]:
-    """(line number, record) for each line, or (1, record) for a file that is one object over several
-    lines."""
+    """(line number, record) for each line; (1, record) for a file that is one object over several
+    lines; (n, record) for the n-th object of a file that is one JSON array of objects (an export)."""
     stripped = raw.strip()
-    if stripped.startswith("{") and "\n" in stripped:
+    if stripped.startswith("[") or stripped.startswith("{") and "\n" in stripped:
         try:
             whole = json.loads(stripped)
-        except ValueError:
+        except ValueError as err:
+            if stripped.startswith("["):
+                yield 1, InputError(E.BAD_JSONL, f"not a whole JSON array ({err.msg} at line {err.lineno})")
+                return
             whole = None
         if isinstance(whole, dict):
             yield 1, whole
+            return
+        if isinstance(whole, list):
+            for number, record in enumerate(whole, start=1):
+                yield (number, record) if isinstance(record, dict) else \
+                    (number, InputError(E.BAD_JSONL, f"item {number} of the array is not a JSON object"))
             return
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():

@@ -20,6 +20,8 @@ def sniff(data: bytes) -> str:
         return "warc"
     if head.startswith(b"{") and (_first_line_is_json_object(head) or _opens_json_object(head)):
         return "jsonl"
+    if head.startswith(b"[") and _opens_json_object(head[1:].lstrip()):
+        return "jsonl"
     markers = _HTML_MARKERS.findall(head)
     if head.startswith(b"<") and markers or len(markers) >= 3:
         return "html"
