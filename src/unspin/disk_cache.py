@@ -38,12 +38,10 @@ def cache_dir() -> Path | None:
     return Path(base) / "unspin"
 
 
-def version_key(*parts: str, sources: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> str:
-    """A short hash of what a table is built from: source files, installed package versions, free text."""
+def version_key(sources: tuple[str, ...] = (), packages: tuple[str, ...] = ()) -> str:
+    """A short hash of what a table is built from: source files and installed package versions."""
     digest = hashlib.sha256()
     digest.update(f"python {sys.version_info[:2]} pickle {pickle.HIGHEST_PROTOCOL}".encode())
-    for part in parts:
-        digest.update(part.encode())
     for source in sources:
         digest.update(Path(source).read_bytes())
     for package in packages:

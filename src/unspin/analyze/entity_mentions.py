@@ -239,7 +239,7 @@ def features_of_places(sdoc, mentions: list[Mention]) -> list[Mention]:
                 sdoc[k - 2].text in FEATURE_HEADS:
             start = k - 2
             head = by_end.get(k - 1)
-            if head is not None and head.start >= k - 2 - 2 and head.label in PLACE_LABELS | {"ORG"}:
+            if head is not None and head.start >= k - 4 and head.label in PLACE_LABELS | {"ORG"}:
                 start = head.start
                 absorbed.add(id(head))
             merged[id(m)] = m.but(start=start, label="LOC", why=f"feature_of_place:{sdoc[k - 2].text}")

@@ -95,12 +95,13 @@ def is_known_place(sdoc, m) -> bool:
     or a large city: enough to make a place of a name the parser took for something else; a small
     town's name is too often also a surname ("Obama" is a town in Japan)."""
     from unspin.analyze import gazetteer
-    from unspin.analyze.entity_labels import large_city
+    from unspin.analyze.entity_labels import LARGE_CITY
     from unspin.analyze.entity_words import surface
 
     text = surface(sdoc, m.start, m.end)
     match = gazetteer.resolve(text)
-    return bool(match and match.spelled_as(text) and (match.place.kind != "city" or large_city(text)))
+    return bool(match and match.spelled_as(text)
+                and (match.place.kind != "city" or match.place.population >= LARGE_CITY))
 
 
 #: What follows a dateline's place ("WASHINGTON (AP) -", "Baghdad, Iraq -"): it says where, not who.
