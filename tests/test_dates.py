@@ -69,6 +69,9 @@ def test_relative_expressions_resolve_against_the_publication_date():
 def test_durations_and_unreadable_expressions():
     d = found(analyse("Over the past two years, they forgot the year of the great flood.", published="2021-03-10"))
     assert (d["the past two years"].label, d["the past two years"].attrs["value"]) == ("duration", "P2Y")
+    # an article before a numeral is no "one": a five year plan lasts five years, not six
+    d.update(found(analyse("The crew will fly there and back in a five year mission.", published="2021-03-10")))
+    assert d["a five year"].attrs["value"] == "P5Y"
     unread = d["the year of the great flood"]
     assert unread.attrs["value"] is None and unread.confidence < 0.8
 

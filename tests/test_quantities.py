@@ -21,7 +21,7 @@ def found(doc: Document) -> dict[str, Span]:
     "numeral, value",
     [("14,000", 14000), ("2.5 million", 2500000), ("three", 3), ("a dozen", 12), ("twenty-five", 25),
      ("three hundred and forty", 340), ("$3bn", 3_000_000_000), ("1.5", 1.5), ("dozens of", 24), ("tens of thousands", 20000),
-     ("troops", None)],
+     ("troops", None), ("a five", 5), ("an 11", 11), ("a half", 0.5), ("a million", 1_000_000)],
 )
 def test_number_value_reads_english_numerals(numeral, value):
     assert number_value(numeral) == value

@@ -96,8 +96,8 @@ def number_value(text: str) -> int | float | None:
     """The number an English numeral names: "14,000", "2.5 million", "three", "a dozen", "$3bn"."""
     words = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text.lower().strip())
     words = [w.rstrip(".") if w.rstrip(".") in SUFFIXES else w for w in re.sub(r"[$€£¥₽₹₴]", " ", words).replace(" and ", " ").split()]
-    if words[:1] in (["a"], ["an"]) and len(words) > 1:
-        words[0] = "one"
+    if words[:1] in (["a"], ["an"]) and len(words) > 1 and (words[1] in ("dozen", "hundred") or words[1] in SCALES):
+        words[0] = "one"  # "a dozen", "a million"; before another numeral it is an article: "a five year plan"
     total, current, seen = 0.0, 0.0, False
     for word in words:
         digits = _DIGITS.match(word)
