@@ -283,3 +283,12 @@ def test_a_witness_reporting_gunfire_is_neither_its_actor_nor_its_proof():
 def test_a_gerund_with_an_object_is_its_verb():
     doc = analyse("Witnesses saw gunmen killing villagers near the river.", names=available_pipeline())
     assert [s.label for s in doc.layer("events") if doc.span_text(s) == "killing"] == ["ASSAULT"]
+
+
+def test_a_particle_that_changes_the_sense_leaves_no_event():
+    race = analyse("In the final, the champion was beaten out by a younger rival for first place.")
+    assert not [e for e in race.layer("events") if e.attrs["type"] == "ASSAULT"]
+    talks = analyse("The union called off the strike after a night of talks.")
+    assert "DEMAND" not in {e.attrs["type"] for e in talks.layer("events")}
+    fight = analyse("Soldiers beat up two protesters outside the station.")
+    assert [e.attrs["type"] for e in fight.layer("events")] == ["ASSAULT"]

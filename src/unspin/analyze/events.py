@@ -77,8 +77,16 @@ def particle_trigger(token) -> Trigger | None:
     for child in token.children:
         if child.dep_ in ("prt", "dobj", "prep") and (token.lemma_, child.lemma_.lower()) in plover.PARTICLE_VERBS:
             type_ = plover.PARTICLE_VERBS[(token.lemma_, child.lemma_.lower())]
+            if type_ is None:
+                continue
             return Trigger(token, type_, f"{token.lemma_} {child.lemma_.lower()}", "two-word verb", 1.0, [child])
     return None
+
+
+def eventless_particle(token) -> bool:
+    """A particle that takes the event out of the verb: "was beaten out for first place"."""
+    return any(c.dep_ == "prt" and plover.PARTICLE_VERBS.get((token.lemma_, c.lemma_.lower()), "") is None
+               for c in token.children)
 
 
 def object_trigger(token) -> Trigger | None:
@@ -138,6 +146,8 @@ def noun_trigger(token) -> Trigger | None:
 
 
 def verb_trigger(token) -> Trigger | None:
+    if eventless_particle(token):
+        return None
     found = particle_trigger(token) or object_trigger(token)
     if found:
         return found
@@ -231,7 +241,7 @@ def find_triggers(sent) -> dict[int, Trigger]:
 def frame_type(token) -> str | None:
     """The event a frame word makes ("agree" AGREE, "vow" commit, ...) when it wraps an action."""
     kind = plover.FRAMES.get(token.lemma_.lower()) or plover.FRAMES.get(token.lower_)
-    if kind is None or token.pos_ not in ("VERB", "ADJ"):
+    if kind is None or token.pos_ not in ("VERB", "ADJ") or eventless_particle(token):
         return None
     return kind
 

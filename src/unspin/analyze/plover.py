@@ -135,8 +135,14 @@ TYPES: dict[str, EventType] = {t.name: t for t in (
 #: Older PLOVER labels and their current names (the gold file is PLOVER 0.5b1).
 LEGACY_LABELS = {"FIGHT": "ASSAULT"}
 
-#: verb + particle (or fixed object) expressions: (verb lemma, particle/object lemma) -> type.
-PARTICLE_VERBS: dict[tuple[str, str], str] = {
+#: verb + particle (or fixed object) expressions: (verb lemma, particle/object lemma) -> type;
+#: None: with that particle the verb names no event ("beaten out for first place" is a defeat in a
+#: race, "called off the talks" cancels them), read only from a particle the parser marks as such.
+PARTICLE_VERBS: dict[tuple[str, str], str | None] = {
+    ("beat", "out"): None,
+    ("blow", "out"): None,
+    ("strike", "out"): None,
+    ("call", "off"): None,
     ("open", "fire"): "ASSAULT",
     ("beat", "up"): "ASSAULT",
     ("blow", "up"): "COERCE",
