@@ -129,3 +129,11 @@ def test_a_pronoun_speaker_is_the_person_named_before_it():
 def test_a_pronoun_with_no_fitting_name_nearby_stays_as_written():
     span = only(annotate("He said the ferry will sail on Friday."))
     assert span.attrs["source"] == "He" and "source_from" not in span.attrs
+
+
+def test_adding_to_something_is_no_speech():
+    counted = annotate("Hillcrest Academy junior Ben Carter added to his collection of state titles, "
+                       "winning the 50 yard freestyle.")
+    assert not counted.layer("attributions")
+    spoken = annotate("The coach added that Ben Carter would swim again in March.")
+    assert only(spoken).attrs["cue"] == "added"

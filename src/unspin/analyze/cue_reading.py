@@ -144,12 +144,21 @@ def content_of(cue, quotes: list[tuple[int, int]]) -> tuple[tuple[int, int] | No
     return None, False
 
 
+def adds_to_something(cue, quotes: list[tuple[int, int]]) -> bool:
+    """ "added to his collection of titles": "add" with a "to" phrase and neither a clause nor a
+    quotation beside it increases something; it reports no speech."""
+    return cue.lemma_.lower() == "add" and any(c.dep_ == "prep" and c.lower_ == "to" for c in cue.children) \
+        and not any(c.dep_ == "ccomp" for c in cue.children) and quote_near(cue, quotes) is None
+
+
 def read_cue(group: list[int], sdoc, probs, quotes: list[tuple[int, int]]):
     """(content bounds, cue token, source head, cue bounds, is a statement) for one run of cue tokens.
 
     None when nothing around the cue can be its content.
     """
     cue = anchor(group, sdoc, probs)
+    if adds_to_something(cue, quotes):
+        return None
     while len(group) > 1 and sdoc[group[0]].dep_ in ("aux", "auxpass") and group[0] != cue.i:
         group = group[1:]  # "is reported", "has said": the cue is the verb, as the rules give it
     first, last = sdoc[group[0]], sdoc[group[-1]]
