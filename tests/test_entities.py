@@ -94,6 +94,15 @@ def test_short_mentions_take_the_longest_full_name(components):
     assert [text for text, _, _ in found(doc) if "Merkel" in text] == ["Chancellor Angela Merkel", "Merkel", "Merkel"]
 
 
+def test_a_body_is_not_named_after_one_of_its_parts(components):
+    doc = analyse("The White House defended the rules. The White House Press Office published them on "
+                  "Friday, and Harvard University objected. Harvard said the rules were vague.", components)
+    canonical = {text: attrs["canonical"] for text, label, attrs in found(doc) if label == "ORG"}
+    assert canonical["The White House"] == "White House"
+    assert canonical["The White House Press Office"] == "White House Press Office"
+    assert canonical["Harvard"] == "Harvard University"
+
+
 def test_country_variants_share_one_canonical_name(components):
     doc = analyse("The US, the U.S., the USA, the United States and America all sent envoys.", components)
     places = [(text, attrs) for text, label, attrs in found(doc) if label == "GPE"]

@@ -34,7 +34,7 @@ from unspin.analyze import entity_model, gazetteer
 from unspin.analyze.entity_extents import char_range, name_range
 from unspin.analyze.entity_mentions import find_mentions
 from unspin.analyze.entity_titles import role_of, title_of
-from unspin.analyze.entity_words import PLACE_LABELS, base_name, Mention, surface
+from unspin.analyze.entity_words import PART_HEADS, PLACE_LABELS, base_name, Mention, surface
 from unspin.analyze.nlp import parse
 from unspin.analyze.pipeline import registry
 from unspin.document import Document, Span
@@ -61,6 +61,13 @@ def longest_containing(name: str, names: Iterable[str], one_word_tail: bool = Tr
               and ((tail_ok and o.split()[-n:] == parts) or o.split()[:n] == parts)}
     maximal = {o for o in longer if not any(o != p and o in p for p in longer)}
     return maximal.pop() if len(maximal) == 1 else None
+
+
+def names_a_part(name: str, longer: str) -> bool:
+    """Whether ``longer`` continues ``name`` with the words of one of its parts ("White House" and
+    "White House Press Office"), and so names another body."""
+    words, more = name.split(), longer.split()
+    return more[:len(words)] == words and more[-1] in PART_HEADS
 
 
 def acronym_expansions(sdoc, mentions: list[Mention]) -> dict[str, str]:
@@ -112,7 +119,9 @@ def canonical_names(sdoc, items: list[tuple[Mention, str, str | None]]) -> list[
         elif m.label == "ORG" and name in expansions:
             found = (expansions[name], "acronym_defined_in_document")
         elif m.label in ("PERSON", "ORG"):
-            longer = longest_containing(name, by_label[m.label], one_word_tail=m.label == "PERSON")
+            names = by_label[m.label] if m.label == "PERSON" else \
+                {o for o in by_label[m.label] if not names_a_part(name, o)}
+            longer = longest_containing(name, names, one_word_tail=m.label == "PERSON")
             found = (longer, "longest_name_in_document") if longer else None
         out.append(found or (name, "as_written"))
     return out

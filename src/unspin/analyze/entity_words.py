@@ -47,6 +47,13 @@ SUBUNIT_HEADS = frozenset({
     "Force", "Forces", "Corps", "Brigade", "Brigades", "Battalion", "Division", "Regiment", "Unit",
     "Units", "Command", "Wing", "Squadron", "Fleet", "Directorate", "Branch",
 })
+#: Last words of a name that make it a part of the body its first words name: "White House Press
+#: Office" is not the White House, "ESA Topical Team" is not ESA.
+PART_HEADS = frozenset({
+    "Office", "Team", "Committee", "Subcommittee", "Council", "Department", "Division", "Unit", "Board",
+    "Bureau", "Panel", "Commission", "Command", "Branch", "Section", "Desk", "Staff", "School", "Center",
+    "Centre", "Facility", "Program", "Programme", "Project", "Caucus",
+})
 #: Last words of buildings and structures: the model calls "X Mosque" or "X Dam" an organisation.
 FACILITY_HEADS = frozenset({
     "Mosque", "Church", "Cathedral", "Synagogue", "Temple", "Shrine", "Dam", "Barrage", "Bridge",
