@@ -162,6 +162,15 @@ def test_gazetteer_ranks_countries_big_cities_states_then_towns():
     assert gazetteer.resolve("White House", alternates=False) is None
 
 
+def test_a_name_several_cities_share_as_another_name_resolves_to_none(components):
+    # GeoNames lists "Newtown" among the other names of eight US cities; the largest is Tallahassee
+    assert gazetteer.resolve("Newtown", fuzzy=True) is None  # nor a misspelling of "Newton"
+    assert gazetteer.resolve("Bombay").place.name == "Mumbai"  # one city's other name still resolves
+    doc = analyse("A vigil was held in Newtown on Sunday night.", components)
+    [(label, attrs)] = by_text(doc)["Newtown"]
+    assert label == "GPE" and "country_code" not in attrs and attrs["canonical"] == "Newtown"
+
+
 def test_a_place_the_model_calls_a_person_is_a_place(components):
     doc = analyse("Near Kirkuk, two strikes hit a checkpoint. Fighting went on outside Hawija, "
                   "and the fighting outside Hawija spread.", components)

@@ -111,11 +111,16 @@ class Gazetteer:
         self._by_key: dict[str, tuple[int, int, Place, str, str]] = {}
         self._fuzzy_keys: list[str] = []
         self._fuzzy_places: list[Place] = []
+        #: alternate-name keys that several cities share ("Newtown" is listed for eight): no answer
+        self._shared_alternates: set[str] = set()
 
     def add(self, name: str, place: Place, priority: int, how: str) -> None:
         k = key(name)
         entry = (priority, -place.population, place, how, name)
-        if k and (k not in self._by_key or entry[:2] < self._by_key[k][:2]):
+        held = self._by_key.get(k)
+        if held and priority == held[0] == RANK_ALTERNATE and held[2].geonameid != place.geonameid:
+            self._shared_alternates.add(k)
+        if k and (held is None or entry[:2] < held[:2]):
             self._by_key[k] = entry
 
     def add_fuzzy(self, name: str, place: Place) -> None:
@@ -126,9 +131,16 @@ class Gazetteer:
 
     def lookup(self, name: str) -> Match | None:
         """The best exact match: a country, a continent, a big city, a US state, another city, then
-        a city's alternate name; the largest place of a rank."""
-        found = self._by_key.get(key(name))
-        return Match(found[2], found[3], 100.0, found[4]) if found else None
+        a city's alternate name if only one city goes by it; the largest place of a rank."""
+        k = key(name)
+        found = self._by_key.get(k)
+        if found is None or (found[0] == RANK_ALTERNATE and k in self._shared_alternates):
+            return None
+        return Match(found[2], found[3], 100.0, found[4])
+
+    def is_shared_alternate(self, name: str) -> bool:
+        """A real spelling of several places: no single answer, and no misspelling of another."""
+        return key(name) in self._shared_alternates
 
     def fuzzy(self, name: str) -> Match | None:
         """A close spelling of a large city or a country, for a name that missed exactly."""
@@ -247,4 +259,4 @@ def resolve(name: str, fuzzy: bool = False, alternates: bool = True) -> Match | 
     match = gaz.lookup(name)
     if match and match.how == "alternate" and not alternates:
         match = None
-    return match or (gaz.fuzzy(name) if fuzzy else None)
+    return match or (gaz.fuzzy(name) if fuzzy and not gaz.is_shared_alternate(name) else None)
