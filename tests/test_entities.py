@@ -103,6 +103,13 @@ def test_a_body_is_not_named_after_one_of_its_parts(components):
     assert canonical["Harvard"] == "Harvard University"
 
 
+def test_a_headline_name_run_on_into_a_capitalised_word_is_the_name_the_body_gives(components):
+    doc = analyse("Merkel Ready to Back Sweeping Plan on Coal Mines\n\nBERLIN — Chancellor Merkel will back a "
+                  "plan to close the mines, aides said. Ms. Merkel spoke on Monday.", components)
+    people = [(text, attrs["canonical"]) for text, label, attrs in found(doc) if label == "PERSON"]
+    assert people == [("Merkel", "Merkel"), ("Chancellor Merkel", "Merkel"), ("Ms. Merkel", "Merkel")]
+
+
 def test_country_variants_share_one_canonical_name(components):
     doc = analyse("The US, the U.S., the USA, the United States and America all sent envoys.", components)
     places = [(text, attrs) for text, label, attrs in found(doc) if label == "GPE"]

@@ -19,7 +19,7 @@ from unspin.analyze.entity_words import (
     ARTICLES, DROPPED_LABELS, GROUP_MODIFIERS, GROUP_WORDS, KNOWN_ORGANISATIONS, LOCATIVE, MEMBER_WORDS,
     ORG_HEADS, PLACE_LABELS, POSSESSIVES, PREPOSITIONS, RULERS_BODIES, STANDALONE_ORG_WORDS, SUBUNIT_HEADS,
     TITLE_HEADS, TITLE_WORDS_NOT_ALONE, coverage, in_headline, is_capitalised, is_title_word, is_trailing_word, Mention,
-    name_key, owner, person_names, surface, words
+    base_name, name_key, owner, person_names, surface, words
 )
 
 
@@ -423,7 +423,8 @@ def find_mentions(sdoc) -> list[Mention]:
     mentions += list(repeated_mentions(sdoc, mentions, covered))
     mentions = numbered_units(sdoc, affixed_bodies(sdoc, mentions))
     mentions = without_title_fragments(sdoc, without_overlaps(mentions))
-    return nationality_with_title(sdoc, nationality_in_description(sdoc, places_with_region(sdoc, mentions)))
+    mentions = nationality_with_title(sdoc, nationality_in_description(sdoc, places_with_region(sdoc, mentions)))
+    return headline_names_read_against_body(sdoc, mentions)
 
 
 # --- places and titles that re3d and ACE draw as one mention -----------------------------------
@@ -491,3 +492,26 @@ def nationality_with_title(sdoc, mentions: list[Mention]) -> list[Mention]:
             m = replace(m, before=1, evidence=m.evidence + ("nationality_in_title",))
         out.append(m)
     return [m for n, m in enumerate(out) if n not in dropped]
+
+
+def headline_names_read_against_body(sdoc, mentions: list[Mention]) -> list[Mention]:
+    """A headline capitalises every word, so the model runs names on: "Obama Willing to Use ...".
+    A person or body named in a headline by words the body never gives as one name, but whose
+    first words the body does name ("Obama", "Mr. Obama"), is that name."""
+    def name_of(start: int, end: int) -> tuple[str, ...]:
+        return tuple(base_name(surface(sdoc, start, end)).split())
+
+    body: dict[tuple[str, ...], str] = {}
+    for m in mentions:
+        if not in_headline(sdoc, m.start) and m.label in ("PERSON", "ORG"):
+            body.setdefault(name_of(m.start, m.end), m.label)
+            if m.label == "PERSON":
+                body.setdefault(name_of(m.end - 1, m.end), m.label)
+    out = []
+    for m in mentions:
+        if m.label in ("PERSON", "ORG") and in_headline(sdoc, m.start) and name_of(m.start, m.end) not in body:
+            cut = next((k for k in range(m.end - 1, m.start, -1) if name_of(m.start, k) in body), None)
+            if cut is not None:
+                m = m.but(end=cut, label=body[name_of(m.start, cut)], why="headline_name_in_body")
+        out.append(m)
+    return out

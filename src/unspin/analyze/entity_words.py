@@ -161,7 +161,18 @@ def is_title_case(tokens) -> bool:
     shouted = len(words) >= 3 and sum(t.is_upper for t in words) >= 0.7 * len(words)
     plain = [t for t in words[1:] if not is_title_word(t)
              and (not t.ent_type_ or t.pos_ in ("VERB", "AUX", "ADP", "DET", "PRON"))]
-    return shouted or (len(plain) >= 3 and sum(t.text[0].isupper() for t in plain) >= 0.8 * len(plain))
+    if shouted or (len(plain) >= 3 and sum(t.text[0].isupper() for t in plain) >= 0.8 * len(plain)):
+        return True
+    return is_heading_line(tokens)
+
+
+def is_heading_line(tokens) -> bool:
+    """A line with no closing stop whose every longer word is capitalised: a headline, even when the
+    model has taken most of its words into (wrong) names ("Obama Willing to Use Executive Orders")."""
+    content = [t for t in tokens if not t.is_space]
+    long_words = [t for t in content if t.is_alpha and len(t) >= 4]
+    return bool(content) and content[-1].text not in (".", "!", "?", '"', "”", "’", "'", ":") and \
+        len(long_words) >= 4 and all(t.text[0].isupper() for t in long_words)
 
 
 @dataclass(frozen=True)
