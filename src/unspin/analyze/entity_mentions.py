@@ -19,7 +19,7 @@ from unspin.analyze.entity_words import (
     ARTICLES, DROPPED_LABELS, GROUP_MODIFIERS, GROUP_WORDS, KNOWN_ORGANISATIONS, LOCATIVE, MEMBER_WORDS,
     ORG_HEADS, PLACE_LABELS, POSSESSIVES, PREPOSITIONS, RULERS_BODIES, STANDALONE_ORG_WORDS, SUBUNIT_HEADS,
     TITLE_HEADS, TITLE_WORDS_NOT_ALONE, coverage, in_headline, is_capitalised, is_title_word, is_trailing_word, Mention,
-    base_name, name_key, owner, person_names, surface, words
+    base_name, is_heading_line, name_key, owner, person_names, sentence_info, surface, words
 )
 
 
@@ -497,21 +497,28 @@ def nationality_with_title(sdoc, mentions: list[Mention]) -> list[Mention]:
 def headline_names_read_against_body(sdoc, mentions: list[Mention]) -> list[Mention]:
     """A headline capitalises every word, so the model runs names on: "Obama Willing to Use ...".
     A person or body named in a headline by words the body never gives as one name, but whose
-    first words the body does name ("Obama", "Mr. Obama"), is that name."""
+    first words the body does name ("Obama", "Mr. Obama"), is that name. (Only here is a line
+    without a closing stop read as a headline: names repeated in such lines are still found.)"""
     def name_of(start: int, end: int) -> tuple[str, ...]:
         return tuple(base_name(surface(sdoc, start, end)).split())
 
-    body: dict[tuple[str, ...], str] = {}
+    heading = {sent.start: is_heading_line(sent) for sent in sdoc.sents}
+    sentence_start = sentence_info(sdoc).start
+
+    def in_heading(i: int) -> bool:
+        return in_headline(sdoc, i) or heading[sentence_start[i]]
+
+    body: set[tuple[str, ...]] = set()
     for m in mentions:
-        if not in_headline(sdoc, m.start) and m.label in ("PERSON", "ORG"):
-            body.setdefault(name_of(m.start, m.end), m.label)
+        if m.label in ("PERSON", "ORG") and not in_heading(m.start):
+            body.add(name_of(m.start, m.end))
             if m.label == "PERSON":
-                body.setdefault(name_of(m.end - 1, m.end), m.label)
+                body.add(name_of(m.end - 1, m.end))
     out = []
     for m in mentions:
-        if m.label in ("PERSON", "ORG") and in_headline(sdoc, m.start) and name_of(m.start, m.end) not in body:
+        if m.label in ("PERSON", "ORG") and name_of(m.start, m.end) not in body and in_heading(m.start):
             cut = next((k for k in range(m.end - 1, m.start, -1) if name_of(m.start, k) in body), None)
             if cut is not None:
-                m = m.but(end=cut, label=body[name_of(m.start, cut)], why="headline_name_in_body")
+                m = m.but(end=cut, why="headline_name_in_body")
         out.append(m)
     return out

@@ -161,9 +161,7 @@ def is_title_case(tokens) -> bool:
     shouted = len(words) >= 3 and sum(t.is_upper for t in words) >= 0.7 * len(words)
     plain = [t for t in words[1:] if not is_title_word(t)
              and (not t.ent_type_ or t.pos_ in ("VERB", "AUX", "ADP", "DET", "PRON"))]
-    if shouted or (len(plain) >= 3 and sum(t.text[0].isupper() for t in plain) >= 0.8 * len(plain)):
-        return True
-    return is_heading_line(tokens)
+    return shouted or (len(plain) >= 3 and sum(t.text[0].isupper() for t in plain) >= 0.8 * len(plain))
 
 
 def is_heading_line(tokens) -> bool:
