@@ -292,3 +292,10 @@ def test_a_particle_that_changes_the_sense_leaves_no_event():
     assert "DEMAND" not in {e.attrs["type"] for e in talks.layer("events")}
     fight = analyse("Soldiers beat up two protesters outside the station.")
     assert [e.attrs["type"] for e in fight.layer("events")] == ["ASSAULT"]
+
+
+def test_a_trigger_word_naming_a_kind_of_equipment_is_no_event():
+    doc = analyse("The navy sent an attack submarine and two strike aircraft. The assault-weapons ban stalled.")
+    assert not only(doc, "ASSAULT")
+    doc = analyse("Rebels launched an assault on the town.")
+    assert [e.attrs["target"] for e in only(doc, "ASSAULT")] == ["town"]

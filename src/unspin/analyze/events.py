@@ -124,6 +124,9 @@ def gerund_trigger(token) -> Trigger | None:
 
 def noun_trigger(token) -> Trigger | None:
     lemma = token.lemma_.lower()
+    if token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i and \
+            token.head.lemma_.lower() in plover.EQUIPMENT_NOUNS:
+        return None  # "assault weapons", "strike aircraft"
     if token.lower_.endswith("ing") and any(c.dep_ == "dobj" for c in token.children):
         return gerund_trigger(token)
     if token.lower_.endswith("ing") and token.dep_ == "compound" and token.head.i == token.i + 1:

@@ -165,6 +165,12 @@ PARTICLE_VERBS: dict[tuple[str, str], str | None] = {
     ("stop", "work"): "PROTEST",
 }
 
+#: Things a trigger noun can only describe, not be: "assault weapons", "an attack submarine",
+#: "strike aircraft" name kinds of equipment or unit, and no event.
+EQUIPMENT_NOUNS = frozenset(
+    "weapon rifle gun pistol helicopter aircraft plane jet fighter bomber drone vehicle ship boat "
+    "submarine craft tank dog team squad unit group force brigade".split())
+
 #: noun + modifier expressions: (noun lemma, modifier lemma) -> type.
 NOUN_COMPOUNDS: dict[tuple[str, str], str | None] = {
     # None: a fixed expression that is not an event at all.
