@@ -299,3 +299,9 @@ def test_a_trigger_word_naming_a_kind_of_equipment_is_no_event():
     assert not only(doc, "ASSAULT")
     doc = analyse("Rebels launched an assault on the town.")
     assert [e.attrs["target"] for e in only(doc, "ASSAULT")] == ["town"]
+
+
+def test_carrying_out_a_plan_is_no_execution():
+    assert not analyse("Time and discipline are all you need to execute your plan.").layer("events")
+    doc = analyse("The militants executed two prisoners on Friday.")
+    assert [e.attrs["type"] for e in doc.layer("events")] == ["ASSAULT"]

@@ -57,7 +57,7 @@ HEDGES = frozenset(
 @dataclass
 class Trigger:
     token: object  # the spaCy token the event hangs on
-    type: str
+    type: str | None  # None only from a rule that says "no event here" (``object_trigger``)
     lemma: str
     rule: str
     weight: float = 1.0
@@ -90,6 +90,8 @@ def eventless_particle(token) -> bool:
 
 
 def object_trigger(token) -> Trigger | None:
+    """The event a light verb makes with what it acts on; a rule of type None ("execute a plan")
+    yields a trigger of type None, which ``verb_trigger`` reads as no event at all."""
     rules = plover.OBJECT_VERBS.get(token.lemma_)
     if not rules:
         return None
@@ -153,7 +155,7 @@ def verb_trigger(token) -> Trigger | None:
         return None
     found = particle_trigger(token) or object_trigger(token)
     if found:
-        return found
+        return found if found.type is not None else None
     lemma = token.lemma_.lower()
     if lemma == "protest" and direct_object(token) is not None:
         return Trigger(token, "DISAPPROVE", lemma, "verb lexicon", 0.9)

@@ -216,8 +216,14 @@ RELATIONS = frozenset("tie relation link contact diplomatic".split())
 #: Marks "no direct object" in OBJECT_VERBS.
 NO_OBJECT = frozenset({"<none>"})
 
-OBJECT_VERBS = {
-    # verb: [(object lemmas, type), ...]; the first match wins; "*" is any object.
+#: What one carries out rather than puts to death: "execute a plan" is no event.
+UNDERTAKINGS = frozenset(
+    "plan order strategy trade contract program programme task warrant agreement deal move command "
+    "policy idea vision transaction search project play step maneuver manoeuvre".split())
+
+OBJECT_VERBS: dict[str, list[tuple]] = {
+    # verb: [(object lemmas, type), ...]; the first match wins; "*" is any object; type None: no event.
+    "execute": [(UNDERTAKINGS, None)],
     "strike": [(DEALS, "AGREE"), (NO_OBJECT, "ASSAULT"), ("*", "ASSAULT")],
     "fire": [(NO_OBJECT, "ASSAULT"), (PROJECTILES, "ASSAULT")],
     "hit": [(NO_OBJECT, "ASSAULT"), ("*", "ASSAULT")],
