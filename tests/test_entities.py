@@ -178,6 +178,12 @@ def test_a_name_several_cities_share_as_another_name_resolves_to_none(components
     assert label == "GPE" and "country_code" not in attrs and attrs["canonical"] == "Newtown"
 
 
+def test_a_citys_other_name_does_not_make_a_place_of_a_person(components):
+    # GeoNames gives "Kali" as another name of Cali, Colombia
+    doc = analyse("The recipe came from my wife Kali, who grew up on a farm.", components)
+    assert [(text, label) for text, label, _ in found(doc)] == [("Kali", "PERSON")]
+
+
 def test_a_place_the_model_calls_a_person_is_a_place(components):
     doc = analyse("Near Kirkuk, two strikes hit a checkpoint. Fighting went on outside Hawija, "
                   "and the fighting outside Hawija spread.", components)

@@ -213,11 +213,11 @@ def after_personal_title(sdoc, m: Mention) -> bool:
 
 
 def large_city(text: str) -> bool:
-    """A large city spelled as the gazetteer spells it: accents folded away ("Bush" for Būsh) make
-    a match too loose to overrule the parser."""
+    """A large city by its own name, spelled as the gazetteer spells it: accents folded away ("Bush"
+    for Būsh) or one of its other names ("Kali" for Cali) make a match too loose to overrule the parser."""
     match = gazetteer.resolve(text)
     return bool(match and match.place.kind == "city" and match.place.population >= LARGE_CITY
-                and match.spelled_as(text))
+                and match.how != "alternate" and match.spelled_as(text))
 
 
 #: People are "on" or "via" nothing in news: "posted on X", "via X" name a platform or an outlet.
