@@ -214,3 +214,13 @@ def test_an_offset_counts_from_the_day_dated_before_it():
     d = found(analyse("The union will strike on March 20. A day earlier, the talks failed.",
                       published="2021-03-10"))
     assert d["A day earlier"].attrs["value"] is None  # a planned date is not the event of a past-tense sentence
+
+
+def test_an_embedded_posts_day_bounds_the_reference():
+    text = ("The ferry company raised fares in 2015, and riders are still angry.\n\n"
+            "Lower the fares now! — Jane Roe (@janeroe) March 3, 2021\n\n"
+            "Two years ago the council promised a review.")
+    guess = infer_reference(Document(text, Meta(language="en")))
+    assert (guess.date.isoformat(), guess.precision) == ("2021-03-03", "day")
+    d = found(analyse(text))
+    assert d["Two years ago"].attrs["value"] == "2019"

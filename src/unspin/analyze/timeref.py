@@ -155,6 +155,9 @@ def infer_reference(doc: Document) -> Inference | None:
     expressions such as "yesterday" are then left unresolved). Reads spaCy's
     DATE entities.
 
+    The day of a post the page embeds ("(@janeroe) March 3, 2021") counts as
+    a day the text names, wherever on the page it stands.
+
     When the text names no year, a line of the page that is only a month and
     a year, or a full date ("NOVEMBER 2026", a campaign month or a dateline,
     in the text or in its furniture), dates the page instead: see
@@ -162,7 +165,7 @@ def infer_reference(doc: Document) -> Inference | None:
     """
     from unspin.analyze.nlp import parse  # spaCy is loaded only when a guess is needed
 
-    mentions = list(_dated_mentions(parse(doc)))
+    mentions = list(_dated_mentions(parse(doc))) + embedded_post_dates(doc)
     years = [(parts.year, text) for parts, text in mentions if parts.year]
     if not years:
         return _from_stamp(doc, mentions)
@@ -180,6 +183,18 @@ def infer_reference(doc: Document) -> Inference | None:
         month, cue = max(months)
         return Inference(date(year, month, 1), "month", f"latest month named in {year} ({cue!r})")
     return Inference(date(year, 1, 1), "year", f"latest year named ({year_cue!r})")
+
+
+#: The signature an embedded post ends with: "— Jane Roe (@janeroe) March 3, 2021".
+_POST_SIGNATURE = re.compile(r"\(@\w{1,30}\)\s+(\w+\.? \d{1,2}, \d{4})")
+
+
+def embedded_post_dates(doc: Document) -> list[tuple[CalendarParts, str]]:
+    """Days of posts the page embeds, in its text or its furniture: a post quoted in an article was
+    written before it, so its day bounds the article's as a day the text names does."""
+    lines = [doc.text] + [f.text for f in doc.furniture]
+    return [(parts, found.group(1)) for line in lines for found in _POST_SIGNATURE.finditer(line)
+            if (parts := calendar_parts(found.group(1))) and parts.year]
 
 
 def stamp_lines(doc: Document) -> list[tuple[CalendarParts, str]]:
