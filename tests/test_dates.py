@@ -217,10 +217,11 @@ def test_an_offset_counts_from_the_day_dated_before_it():
 
 
 def test_an_embedded_posts_day_bounds_the_reference():
-    text = ("The ferry company raised fares in 2015, and riders are still angry.\n\n"
-            "Lower the fares now! — Jane Roe (@janeroe) March 3, 2021\n\n"
-            "Two years ago the council promised a review.")
-    guess = infer_reference(Document(text, Meta(language="en")))
+    from unspin.document import Furniture
+
+    # the reader sets an embedded post's signature aside as furniture; its day still dates the page
+    text = "The ferry company raised fares in 2015.\n\nTwo years ago the council promised a review."
+    post = Furniture("unclassified", "— Jane Roe (@janeroe) March 3, 2021")
+    guess = infer_reference(Document(text, Meta(language="en"), furniture=[post]))
     assert (guess.date.isoformat(), guess.precision) == ("2021-03-03", "day")
-    d = found(analyse(text))
-    assert d["Two years ago"].attrs["value"] == "2019"
+    assert infer_reference(Document(text, Meta(language="en"))).date.isoformat() == "2015-01-01"
