@@ -22,9 +22,6 @@ from unspin.analyze.nlp import text_of
 CONTENT_DEPS = ("ccomp", "xcomp", "dobj", "attr", "oprd")
 #: Relations of a word that only belongs to the cue word it hangs off.
 FUNCTION_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "det", "prt", "case", "punct"})
-#: Parts of speech that never make a cue on their own: a run of only these ("not", "also", "of",
-#: "upon") is a stray mark of the tagger, and shown as a cue it would read as nonsense.
-NO_CUE_ALONE = frozenset({"PART", "ADP", "DET", "CCONJ", "SCONJ", "PRON", "ADV", "AUX", "PUNCT"})
 #: Relations of a cue that hangs off the clause whose subject speaks.
 HANGING = frozenset({"advcl", "conj", "xcomp", "pcomp"})
 
@@ -159,8 +156,6 @@ def read_cue(group: list[int], sdoc, probs, quotes: list[tuple[int, int]]):
 
     None when nothing around the cue can be its content.
     """
-    if all(sdoc[i].pos_ in NO_CUE_ALONE and sdoc[i].lower_ != "according" for i in group):
-        return None
     cue = anchor(group, sdoc, probs)
     if adds_to_something(cue, quotes):
         return None
