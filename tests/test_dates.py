@@ -225,3 +225,10 @@ def test_an_embedded_posts_day_bounds_the_reference():
     guess = infer_reference(Document(text, Meta(language="en"), furniture=[post]))
     assert (guess.date.isoformat(), guess.precision) == ("2021-03-03", "day")
     assert infer_reference(Document(text, Meta(language="en"))).date.isoformat() == "2015-01-01"
+
+
+def test_a_day_something_is_scheduled_for_lies_ahead():
+    d = found(analyse("Sentencing is scheduled for Feb. 14, prosecutors said. The hearing was set for March 2.",
+                      published="2019-11-19"))
+    assert d["Feb. 14"].attrs["value"] == "2020-02-14"
+    assert d["March 2"].attrs["value"] == "2019-03-02"

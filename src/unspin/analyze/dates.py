@@ -259,6 +259,10 @@ def _relation(text: str, start: int) -> tuple[str | None, int]:
     return None, start
 
 
+#: Verbs whose present passive puts the date ahead: "is scheduled for", "are set for", "is slated for".
+SCHEDULED = frozenset({"schedule", "set", "slate", "expect", "plan", "due"})
+
+
 def _tense(sdoc, start: int, end: int) -> str:
     """The tense of the verb the expression hangs on; news reports the past, so past is the default."""
     span = sdoc.char_span(start, end, alignment_mode="expand")
@@ -274,6 +278,8 @@ def _tense(sdoc, start: int, end: int) -> str:
         return "future"
     if any(t.lower_ == "going" for t in helpers) and any(c.dep_ == "xcomp" for c in token.children):
         return "future"
+    if token.lemma_.lower() in SCHEDULED and any(t.tag_ in ("VBZ", "VBP") for t in helpers[:-1]):
+        return "future"  # "sentencing is scheduled for Feb. 14": a date still to come
     if any(t.tag_ in ("VBD", "VBN") for t in helpers):
         return "past"
     if token.tag_ in ("VBP", "VBZ"):
