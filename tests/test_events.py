@@ -305,3 +305,12 @@ def test_carrying_out_a_plan_is_no_execution():
     assert not analyse("Time and discipline are all you need to execute your plan.").layer("events")
     doc = analyse("The militants executed two prisoners on Friday.")
     assert [e.attrs["type"] for e in doc.layer("events")] == ["ASSAULT"]
+
+
+def test_verbs_whose_other_sense_names_no_event():
+    doc = analyse("The man pleaded guilty on Monday. This case demonstrates that free speech has limits. "
+                  "The new programme is promising.")
+    assert not doc.layer("events")
+    doc = analyse("Thousands demonstrated against the law. The group promised to rebuild the school. "
+                  "The rebels pleaded with the envoy to stop the shelling.")
+    assert [e.attrs["type"] for e in doc.layer("events")] == ["PROTEST", "AGREE", "DEMAND"]

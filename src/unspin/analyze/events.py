@@ -84,8 +84,10 @@ def particle_trigger(token) -> Trigger | None:
 
 
 def eventless_particle(token) -> bool:
-    """A particle that takes the event out of the verb: "was beaten out for first place"."""
-    return any(c.dep_ == "prt" and plover.PARTICLE_VERBS.get((token.lemma_, c.lemma_.lower()), "") is None
+    """A particle (or a fixed complement) that takes the event out of the verb: "was beaten out for
+    first place", "pleaded guilty"."""
+    return any(c.dep_ in ("prt", "acomp", "oprd")
+               and plover.PARTICLE_VERBS.get((token.lemma_, c.lemma_.lower()), "") is None
                for c in token.children)
 
 
@@ -97,7 +99,7 @@ def object_trigger(token) -> Trigger | None:
         return None
     obj = direct_object(token)
     obj_lemma = obj.lemma_.lower() if obj is not None else "<none>"
-    words = {obj_lemma}
+    words = {obj_lemma} | ({"<clause>"} if any(c.dep_ == "ccomp" for c in token.children) else set())
     if obj is not None:  # "mediation efforts", "held refugees as human shields"
         words |= {c.lemma_.lower() for c in obj.children if c.dep_ in ("compound", "amod")}
         words |= {g.lemma_.lower() for c in token.children if c.dep_ == "prep" and c.lower_ == "as"

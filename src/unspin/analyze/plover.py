@@ -143,6 +143,8 @@ PARTICLE_VERBS: dict[tuple[str, str], str | None] = {
     ("blow", "out"): None,
     ("strike", "out"): None,
     ("call", "off"): None,
+    ("plead", "guilty"): None,  # a plea in court, no demand ("pleaded not guilty")
+    ("plead", "innocent"): None,
     ("open", "fire"): "ASSAULT",
     ("beat", "up"): "ASSAULT",
     ("blow", "up"): "COERCE",
@@ -215,6 +217,8 @@ PROJECTILES = frozenset(
 RELATIONS = frozenset("tie relation link contact diplomatic".split())
 #: Marks "no direct object" in OBJECT_VERBS.
 NO_OBJECT = frozenset({"<none>"})
+#: Marks "a that-clause" in OBJECT_VERBS: "the case demonstrates that ..." shows, it does not march.
+CLAUSE = frozenset({"<clause>"})
 
 #: What one carries out rather than puts to death: "execute a plan" is no event.
 UNDERTAKINGS = frozenset(
@@ -224,6 +228,8 @@ UNDERTAKINGS = frozenset(
 OBJECT_VERBS: dict[str, list[tuple]] = {
     # verb: [(object lemmas, type), ...]; the first match wins; "*" is any object; type None: no event.
     "execute": [(UNDERTAKINGS, None)],
+    "demonstrate": [(CLAUSE, None), (NO_OBJECT, "PROTEST"), ("*", None)],  # "demonstrated its resolve"
+    "promise": [(NO_OBJECT, None)],  # "the plan is promising"; "promised to ..." is read as a frame
     "strike": [(DEALS, "AGREE"), (NO_OBJECT, "ASSAULT"), ("*", "ASSAULT")],
     "fire": [(NO_OBJECT, "ASSAULT"), (PROJECTILES, "ASSAULT")],
     "hit": [(NO_OBJECT, "ASSAULT"), ("*", "ASSAULT")],
