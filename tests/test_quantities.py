@@ -21,7 +21,8 @@ def found(doc: Document) -> dict[str, Span]:
     "numeral, value",
     [("14,000", 14000), ("2.5 million", 2500000), ("three", 3), ("a dozen", 12), ("twenty-five", 25),
      ("three hundred and forty", 340), ("$3bn", 3_000_000_000), ("1.5", 1.5), ("dozens of", 24), ("tens of thousands", 20000),
-     ("troops", None), ("a five", 5), ("an 11", 11), ("a half", 0.5), ("a million", 1_000_000)],
+     ("troops", None), ("a five", 5), ("an 11", 11), ("a half", 0.5), ("a million", 1_000_000),
+     ("one half", 0.5), ("two and a half", 2.5)],
 )
 def test_number_value_reads_english_numerals(numeral, value):
     assert number_value(numeral) == value
@@ -66,6 +67,13 @@ def test_vague_plurals_are_approximate_lower_bounds():
     assert dozens.attrs["approximate"] and dozens.attrs["qualifier"] == "dozens of" and dozens.attrs["bound"] == "lower"
     assert dozens.attrs["object"] == "people"
     assert q["a dozen"].attrs["value"] == 12 and q["a dozen"].attrs["approximate"] is False
+
+
+def test_a_fraction_is_a_share_not_a_count():
+    q = found(analyse("Three-quarters of the crew voted yes, and two thirds of the pilots agreed."))
+    assert (q["Three-quarters"].label, q["Three-quarters"].attrs["value"]) == ("percent", 75.0)
+    assert q["Three-quarters"].attrs["object"] == "crew"
+    assert (q["two thirds"].label, q["two thirds"].attrs["value"]) == ("percent", 66.7)
 
 
 def test_ranges_are_one_quantity():

@@ -99,7 +99,7 @@ def number_value(text: str) -> int | float | None:
     if words[:1] in (["a"], ["an"]) and len(words) > 1 and (words[1] in ("dozen", "hundred") or words[1] in SCALES):
         words[0] = "one"  # "a dozen", "a million"; before another numeral it is an article: "a five year plan"
     total, current, seen = 0.0, 0.0, False
-    for word in words:
+    for prev, word in zip([""] + words, words):
         digits = _DIGITS.match(word)
         if digits:
             whole, fraction, suffix = digits.groups()
@@ -109,7 +109,8 @@ def number_value(text: str) -> int | float | None:
         elif word in SMALL or word in TENS:
             current += SMALL.get(word, TENS.get(word, 0))
         elif word == "half":
-            current += 0.5
+            # "one half" is a half; "two and a half" (or "a half") adds one
+            current = current / 2 if prev in SMALL and prev != "zero" else current + 0.5
         elif word == "dozen":
             current = (current or 1) * 12
         elif word == "hundred":
@@ -267,6 +268,8 @@ def _quantity(doc: Document, sdoc, group: list, names, hints) -> Span | None:
     hint = next((hints[t.i] for t in group if t.i in hints), None)
     left, currency, currency_cue = _currency_before(sdoc, first)
     right, label, extra = _after(sdoc, last, hint)
+    if "parts" in extra:
+        value = round(100 * value / extra.pop("parts"), 1)
     if currency is None and label == "money":
         currency = extra.pop("currency", None)
     else:
@@ -331,12 +334,31 @@ def _currency_before(sdoc, first):
     return first, None, None
 
 
+#: Words that make a number a share of a whole ("three-quarters", "two thirds"): the parts in the whole.
+FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
+             "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10}
+
+
+def _fraction_after(sdoc, last):
+    """(last token, parts in the whole) of "three-quarters" or "two thirds" after the number, or None."""
+    k = last.i + 1
+    if k < len(sdoc) and sdoc[k].text == "-" and not last.whitespace_ and not sdoc[k].whitespace_:
+        k += 1
+    if k < len(sdoc) and sdoc[k].lower_ in FRACTIONS and (k == last.i + 1 or sdoc[k].is_alpha):
+        return sdoc[k], FRACTIONS[sdoc[k].lower_]
+    return None
+
+
 def _after(sdoc, last, hint):
     """The token that ends the quantity and what it says: percent sign, currency word or unit."""
     n = len(sdoc)
     nxt = sdoc[last.i + 1] if last.i + 1 < n else None
     if nxt is None:
         return last, None, {}
+    fraction = _fraction_after(sdoc, last)
+    if fraction is not None:  # "three-quarters of staff": a share, given as a percent
+        end, parts = fraction
+        return end, "percent", {"unit": "%", "parts": parts, "cue": f"fraction {sdoc[last.i:end.i + 1].text!r}"}
     word = nxt.lower_
     if word in PERCENT_WORDS:
         return nxt, "percent", {"unit": "%", "cue": f"percent sign {nxt.text!r}"}
