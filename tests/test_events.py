@@ -314,3 +314,12 @@ def test_verbs_whose_other_sense_names_no_event():
     doc = analyse("Thousands demonstrated against the law. The group promised to rebuild the school. "
                   "The rebels pleaded with the envoy to stop the shelling.")
     assert [e.attrs["type"] for e in doc.layer("events")] == ["PROTEST", "AGREE", "DEMAND"]
+
+
+def test_remembering_and_questioning_are_no_sanction_or_demand():
+    doc = analyse("The report recalls that the firm censored him. He recalled the day the war began. "
+                  "Asked about the claim, the minister said nothing. She was asked if she would resign.")
+    assert {e.attrs["type"] for e in doc.layer("events")} <= {"COERCE"}  # the censoring alone
+    doc = analyse("Russia recalled its ambassador from Kyiv. The mayor asked for calm. "
+                  "The union asked the council to delay the vote.")
+    assert [e.attrs["type"] for e in doc.layer("events")] == ["SANCTION", "DEMAND", "DEMAND"]

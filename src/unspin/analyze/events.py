@@ -366,6 +366,8 @@ def reshape_by_modality(trig: Trigger) -> Trigger | None:
         return Trigger(token, "DEMAND", f"must {trig.lemma}", f"obligation in reported speech ({trig.type})", 0.85,
                        trig.extra, action=trig)
     if auxes & plover.FUTURE and trig.type not in ("AGREE", "THREATEN", "DEMAND", "REJECT", "DISAPPROVE", "ACCUSE"):
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in token.children):
+            return None  # "asked if she would resign": a question about an act, neither the act nor a pledge
         type_ = plover.committed_type(trig.type)
         if has_condition_unless(token):  # "will withdraw unless ...": an ultimatum
             type_ = "THREATEN"

@@ -143,6 +143,7 @@ PARTICLE_VERBS: dict[tuple[str, str], str | None] = {
     ("blow", "out"): None,
     ("strike", "out"): None,
     ("call", "off"): None,
+    ("ask", "for"): "DEMAND",
     ("plead", "guilty"): None,  # a plea in court, no demand ("pleaded not guilty")
     ("plead", "innocent"): None,
     ("open", "fire"): "ASSAULT",
@@ -229,7 +230,11 @@ OBJECT_VERBS: dict[str, list[tuple]] = {
     # verb: [(object lemmas, type), ...]; the first match wins; "*" is any object; type None: no event.
     "execute": [(UNDERTAKINGS, None)],
     "demonstrate": [(CLAUSE, None), (NO_OBJECT, "PROTEST"), ("*", None)],  # "demonstrated its resolve"
-    "promise": [(NO_OBJECT, None)],  # "the plan is promising"; "promised to ..." is read as a frame
+    "promise": [(NO_OBJECT, None)],
+    # a country recalls its envoys (SANCTION); "the report recalls that ...", "he recalled the day" remember
+    "recall": [(ENVOYS | frozenset({"ambassador"}), "SANCTION"), ("*", None), (NO_OBJECT, None)],
+    # "asked about the claim", "was asked if she would vote": a question, no demand ("asked for" is one)
+    "ask": [(CLAUSE, None), (frozenset({"question"}), None), (NO_OBJECT, None)],  # "the plan is promising"; "promised to ..." is read as a frame
     "strike": [(DEALS, "AGREE"), (NO_OBJECT, "ASSAULT"), ("*", "ASSAULT")],
     "fire": [(NO_OBJECT, "ASSAULT"), (PROJECTILES, "ASSAULT")],
     "hit": [(NO_OBJECT, "ASSAULT"), ("*", "ASSAULT")],
