@@ -323,3 +323,10 @@ def test_remembering_and_questioning_are_no_sanction_or_demand():
     doc = analyse("Russia recalled its ambassador from Kyiv. The mayor asked for calm. "
                   "The union asked the council to delay the vote.")
     assert [e.attrs["type"] for e in doc.layer("events")] == ["SANCTION", "DEMAND", "DEMAND"]
+
+
+def test_fuel_fired_plants_and_deployed_software_are_no_events():
+    doc = analyse("The city runs two coal-fired plants and is deploying new software.")
+    assert not doc.layer("events")
+    doc = analyse("About 200 police officers were deployed in the city.")
+    assert [e.attrs["type"] for e in doc.layer("events")] == ["MOBILIZE"]

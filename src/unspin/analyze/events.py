@@ -73,6 +73,10 @@ def direct_object(token):
     return None
 
 
+def passive_subject(token):
+    return next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+
+
 def particle_trigger(token) -> Trigger | None:
     for child in token.children:
         if child.dep_ in ("prt", "dobj", "prep") and (token.lemma_, child.lemma_.lower()) in plover.PARTICLE_VERBS:
@@ -98,6 +102,8 @@ def object_trigger(token) -> Trigger | None:
     if not rules:
         return None
     obj = direct_object(token)
+    if obj is None and token.lemma_ in plover.PASSIVE_PATIENT_VERBS:
+        obj = passive_subject(token)  # "teams were deployed": the teams are what is deployed
     obj_lemma = obj.lemma_.lower() if obj is not None else "<none>"
     words = {obj_lemma} | ({"<clause>"} if any(c.dep_ == "ccomp" for c in token.children) else set())
     if obj is not None:  # "mediation efforts", "held refugees as human shields"
@@ -152,8 +158,16 @@ def noun_trigger(token) -> Trigger | None:
     return misspelt_trigger(token, "nouns", 0.85)
 
 
+def glued_participle(token) -> bool:
+    """"coal-fired plants", "a gas-fired station": "fired" glued by a hyphen to a common word names the
+    fuel, not a shot. (Other glued participles stay events: "a government-imposed curfew".)"""
+    doc = token.doc
+    return token.lower_ == "fired" and token.i >= 2 and doc[token.i - 1].text == "-" \
+        and not doc[token.i - 2].whitespace_ and not doc[token.i - 1].whitespace_ and (doc[token.i - 2].is_lower or doc[token.i - 2].pos_ == "NOUN")
+
+
 def verb_trigger(token) -> Trigger | None:
-    if eventless_particle(token):
+    if eventless_particle(token) or glued_participle(token):
         return None
     found = particle_trigger(token) or object_trigger(token)
     if found:

@@ -178,6 +178,8 @@ EQUIPMENT_NOUNS = frozenset(
 NOUN_COMPOUNDS: dict[tuple[str, str], str | None] = {
     # None: a fixed expression that is not an event at all.
     ("release", "press"): None,
+    # shop offers, not agreements: "the best deals", "Black Friday deals"
+    **{("deal", word): None for word in "best great hot cheap friday holiday".split()},
     ("conference", "press"): None,
     ("strike", "hunger"): "PROTEST",
     ("strike", "general"): "PROTEST",
@@ -226,11 +228,16 @@ UNDERTAKINGS = frozenset(
     "plan order strategy trade contract program programme task warrant agreement deal move command "
     "policy idea vision transaction search project play step maneuver manoeuvre".split())
 
+#: Light verbs typed by their passive subject when they have no object ("200 police were deployed").
+PASSIVE_PATIENT_VERBS = frozenset({"deploy"})
+
 OBJECT_VERBS: dict[str, list[tuple]] = {
     # verb: [(object lemmas, type), ...]; the first match wins; "*" is any object; type None: no event.
     "execute": [(UNDERTAKINGS, None)],
     "demonstrate": [(CLAUSE, None), (NO_OBJECT, "PROTEST"), ("*", None)],  # "demonstrated its resolve"
     "promise": [(NO_OBJECT, None)],
+    # troops, police and weapons are deployed (MOBILIZE); "deploying cleaner technology" mobilizes nothing
+    "deploy": [(frozenset("technology software tool app update feature strategy capital fund".split()), None)],
     # a country recalls its envoys (SANCTION); "the report recalls that ...", "he recalled the day" remember
     "recall": [(ENVOYS | frozenset({"ambassador"}), "SANCTION"), ("*", None), (NO_OBJECT, None)],
     # "asked about the claim", "was asked if she would vote": a question, no demand ("asked for" is one)
