@@ -380,14 +380,16 @@ def combined(sdoc, model, probs=None) -> list[tuple[str, tuple]]:
         or (model.mode == "gated" and cue_probability(sdoc, probs, found[3]) >= model.gate)
     ]
     taken = [found[3] for _, found in kept]
+    cue_words = {found[1].i for _, found in kept if found[1] is not None}
     text = text_of(sdoc)
     quotes = [(a, b) for a, b in quotations(text) if len(text[a:b].split()) >= MIN_QUOTE_WORDS]
     inside = SpanIndex(Bounds(a, b) for a, b in quotes)
     for group in cue_groups(probs, sdoc, model.threshold):
         found = read_cue(group, sdoc, probs, quotes)
-        if found is None or any(overlaps(found[3], t) for t in taken):
-            continue
+        if found is None or any(overlaps(found[3], t) for t in taken) or found[1].i in cue_words:
+            continue  # the same cue twice: "The price wasn't announced" is one attribution, not two
         taken.append(found[3])
+        cue_words.add(found[1].i)
         kept.append(("quote" if inside_quote(found[0], inside) else "reported", found))
     return sorted(kept, key=lambda item: (item[1][0][0], item[1][3][0]))
 

@@ -161,6 +161,9 @@ def read_cue(group: list[int], sdoc, probs, quotes: list[tuple[int, int]]):
         return None
     while len(group) > 1 and sdoc[group[0]].dep_ in ("aux", "auxpass") and group[0] != cue.i:
         group = group[1:]  # "is reported", "has said": the cue is the verb, as the rules give it
+    if cue.i not in group and all(sdoc[i].head.i == cue.i for i in group):
+        # "were (not) announced": the tagger marked the auxiliary; the cue runs to the verb it serves
+        group = list(range(min(group[0], cue.i), max(group[-1], cue.i) + 1))
     first, last = sdoc[group[0]], sdoc[group[-1]]
     cue_bounds = (first.idx, last.idx + len(last.text))
     content, statement = content_of(cue, quotes)
