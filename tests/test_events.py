@@ -330,3 +330,13 @@ def test_fuel_fired_plants_and_deployed_software_are_no_events():
     assert not doc.layer("events")
     doc = analyse("About 200 police officers were deployed in the city.")
     assert [e.attrs["type"] for e in doc.layer("events")] == ["MOBILIZE"]
+
+
+def test_publishing_calling_and_sharing_are_no_concessions_or_demands():
+    doc = analyse("Recordings released by the council give some details. The police released the name of the "
+                  "driver. Neighbours who have shared photos of the flood were thanked. Officers were called to "
+                  "the house that night. The host asked the mayor if he would resign.")
+    assert {e.attrs["type"] for e in doc.layer("events")} <= {"SUPPORT"}  # the thanks alone
+    doc = analyse("The army released 40 prisoners. The senator called for a ceasefire. "
+                  "It is time to call out the group.")
+    assert [e.attrs["type"] for e in doc.layer("events")] == ["CONCEDE", "DEMAND", "DISAPPROVE"]

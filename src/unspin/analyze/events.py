@@ -73,6 +73,12 @@ def direct_object(token):
     return None
 
 
+def is_clause(child) -> bool:
+    """A that-clause or an if/whether-clause a verb takes ("demonstrates that ...", "asked if ...")."""
+    return child.dep_ == "ccomp" or (child.dep_ == "advcl" and any(
+        m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in child.children))
+
+
 def passive_subject(token):
     return next((c for c in token.children if c.dep_ == "nsubjpass"), None)
 
@@ -103,9 +109,10 @@ def object_trigger(token) -> Trigger | None:
         return None
     obj = direct_object(token)
     if obj is None and token.lemma_ in plover.PASSIVE_PATIENT_VERBS:
-        obj = passive_subject(token)  # "teams were deployed": the teams are what is deployed
+        # "teams were deployed", "calls released by the city": what is deployed or released
+        obj = passive_subject(token) or (token.head if token.dep_ == "acl" and token.tag_ == "VBN" else None)
     obj_lemma = obj.lemma_.lower() if obj is not None else "<none>"
-    words = {obj_lemma} | ({"<clause>"} if any(c.dep_ == "ccomp" for c in token.children) else set())
+    words = {obj_lemma} | ({"<clause>"} if any(is_clause(c) for c in token.children) else set())
     if obj is not None:  # "mediation efforts", "held refugees as human shields"
         words |= {c.lemma_.lower() for c in obj.children if c.dep_ in ("compound", "amod")}
         words |= {g.lemma_.lower() for c in token.children if c.dep_ == "prep" and c.lower_ == "as"
@@ -148,6 +155,9 @@ def noun_trigger(token) -> Trigger | None:
             if type_ is None:
                 return None
             return Trigger(token, type_, f"{child.lemma_.lower()} {lemma}", "noun compound", 1.0, [child])
+    if lemma == "release" and any(g.lemma_.lower() in plover.INFORMATION for c in token.children
+                                  if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"):
+        return None  # "the release of the records": publishing, not setting free
     if lemma == "strike" and token.head.lemma_ == "on" and token.dep_ == "pobj":
         return Trigger(token, "PROTEST", "on strike", "noun compound", 1.0)
     if lemma == "protest" and token.head.lemma_ in ("lodge", "file", "issue", "deliver", "send"):
@@ -264,6 +274,8 @@ def frame_type(token) -> str | None:
     kind = plover.FRAMES.get(token.lemma_.lower()) or plover.FRAMES.get(token.lower_)
     if kind is None or token.pos_ not in ("VERB", "ADJ") or eventless_particle(token):
         return None
+    if any(c.dep_ == "prt" for c in token.children):  # "call out": a phrasal verb's own sense, no frame
+        return None
     return kind
 
 
@@ -314,6 +326,11 @@ def frame_event(token, kind: str, triggers: dict[int, Trigger], wrapped: set[int
     action = wrapped_action(token, triggers)
     if action is not None and (action.token.i in wrapped or action.token.i == token.i):
         action = None
+    complement = verbal_complement(token)
+    if complement is not None and any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in complement.children):
+        return None  # "asked Clinton if he would ...": a question, not a demand
+    if token.lemma_ == "call" and any(c.dep_ == "auxpass" for c in token.children):
+        return None  # "police were called to the home to investigate": summoned, nobody demands
     if action is None and token.i not in triggers and verbal_complement(token) is None:
         return None
     action_type = action.type if action else None

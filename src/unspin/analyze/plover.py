@@ -144,6 +144,8 @@ PARTICLE_VERBS: dict[tuple[str, str], str | None] = {
     ("strike", "out"): None,
     ("call", "off"): None,
     ("ask", "for"): "DEMAND",
+    ("call", "out"): "DISAPPROVE",
+    ("sign", "up"): None,
     ("plead", "guilty"): None,  # a plea in court, no demand ("pleaded not guilty")
     ("plead", "innocent"): None,
     ("open", "fire"): "ASSAULT",
@@ -228,14 +230,26 @@ UNDERTAKINGS = frozenset(
     "plan order strategy trade contract program programme task warrant agreement deal move command "
     "policy idea vision transaction search project play step maneuver manoeuvre".split())
 
-#: Light verbs typed by their passive subject when they have no object ("200 police were deployed").
-PASSIVE_PATIENT_VERBS = frozenset({"deploy"})
+#: Light verbs typed by their passive subject (or the noun they describe) when they have no object
+#: ("200 police were deployed", "911 calls released by the city").
+PASSIVE_PATIENT_VERBS = frozenset({"deploy", "release", "share"})
+#: What is published or passed on, not set free or given up: "released a statement", "shared photos".
+INFORMATION = frozenset(
+    "statement report video footage document record file data information call audio recording image photo "
+    "photograph picture detail figure result transcript memo letter email name list story post link article "
+    "thought view opinion news message tweet album song film movie trailer book version update product "
+    "finding study survey poll note text".split())
 
 OBJECT_VERBS: dict[str, list[tuple]] = {
     # verb: [(object lemmas, type), ...]; the first match wins; "*" is any object; type None: no event.
     "execute": [(UNDERTAKINGS, None)],
     "demonstrate": [(CLAUSE, None), (NO_OBJECT, "PROTEST"), ("*", None)],  # "demonstrated its resolve"
     "promise": [(NO_OBJECT, None)],
+    "release": [(INFORMATION, None)],  # prisoners are released (CONCEDE); statements are published
+    "share": [(INFORMATION, None), (NO_OBJECT, None)],  # "shared stories", "please share"
+    # "called the police", "people calling our radio room": a call, no demand ("call for", "call on" are)
+    "call": [(NO_OBJECT, None), ("*", None)],
+    "recognize": [(CLAUSE, None)],  # "we now recognize that ..." admits, it does not recognize a state
     # troops, police and weapons are deployed (MOBILIZE); "deploying cleaner technology" mobilizes nothing
     "deploy": [(frozenset("technology software tool app update feature strategy capital fund".split()), None)],
     # a country recalls its envoys (SANCTION); "the report recalls that ...", "he recalled the day" remember
