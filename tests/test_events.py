@@ -340,3 +340,10 @@ def test_publishing_calling_and_sharing_are_no_concessions_or_demands():
     doc = analyse("The army released 40 prisoners. The senator called for a ceasefire. "
                   "It is time to call out the group.")
     assert [e.attrs["type"] for e in doc.layer("events")] == ["CONCEDE", "DEMAND", "DISAPPROVE"]
+
+
+def test_calling_someone_is_no_demand_calling_for_something_is():
+    doc = analyse("Strangers kept calling the newsroom shouting threats.")
+    assert "DEMAND" not in {e.attrs["type"] for e in doc.layer("events")}
+    doc = analyse("The union called on workers to strike. Protesters called for the mayor to resign.")
+    assert [e.attrs["type"] for e in doc.layer("events")] == ["DEMAND", "DEMAND"]

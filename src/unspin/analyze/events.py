@@ -243,6 +243,10 @@ def complements(token) -> list:
     """The actions a frame verb wraps: its clausal complement or the object of "to/for/on"."""
     if token.lemma_.lower() in plover.INFINITIVE_ONLY:
         return [c for c in token.children if c.dep_ == "xcomp" or c.dep_ in ("ccomp", "advcl") and is_infinitive(c)]
+    if token.lemma_.lower() == "call":  # "called for talks", "called on X to ...": what is called for
+        return [c for c in token.children if c.dep_ == "xcomp" or c.dep_ == "advcl" and is_infinitive(c)] + [
+            g for c in token.children if c.dep_ == "prep" and c.lower_ in ("for", "on", "upon")
+            for g in c.children if g.dep_ in ("pobj", "pcomp")]
     found = [c for c in token.children
              if c.dep_ in COMPLEMENT_DEPS or c.dep_ == "advcl" and is_infinitive(c)]
     for c in token.children:
