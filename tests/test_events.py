@@ -347,3 +347,13 @@ def test_calling_someone_is_no_demand_calling_for_something_is():
     assert "DEMAND" not in {e.attrs["type"] for e in doc.layer("events")}
     doc = analyse("The union called on workers to strike. Protesters called for the mayor to resign.")
     assert [e.attrs["type"] for e in doc.layer("events")] == ["DEMAND", "DEMAND"]
+
+
+def test_other_senses_of_seizure_plea_yield_host_and_battle():
+    doc = analyse("Her son suffers seizures. He has not yet entered a plea. The ban was lifted on appeal. "
+                  "The inquiry yielded dozens of charges. Firms that host online platforms must act. "
+                  "She pressed her case on television. Gifts will pay for the legal battle ahead.")
+    assert {e.attrs["type"] for e in doc.layer("events")} <= {"SANCTION", "CONCEDE", "INVESTIGATE"}  # the ban
+    doc = analyse("Police announced the seizure of 40 rifles. The mayor made an appeal for calm. "
+                  "The rebels yielded ground. The president hosted talks with his counterpart.")
+    assert [e.attrs["type"] for e in doc.layer("events")] == ["COERCE", "DEMAND", "CONCEDE", "CONSULT"]

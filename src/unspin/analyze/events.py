@@ -144,6 +144,10 @@ def noun_trigger(token) -> Trigger | None:
     if token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i and \
             token.head.lemma_.lower() in plover.EQUIPMENT_NOUNS:
         return None  # "assault weapons", "strike aircraft"
+    if lemma in plover.ADDRESSED_DEMANDS and not any(c.lower_ in ("for", "to") for c in token.children):
+        return None
+    if lemma == "seizure" and token.head.lemma_.lower() in plover.AILMENT_VERBS and token.dep_ == "dobj":
+        return None
     if token.lower_.endswith("ing") and any(c.dep_ == "dobj" for c in token.children):
         return gerund_trigger(token)
     if token.lower_.endswith("ing") and token.dep_ == "compound" and token.head.i == token.i + 1:

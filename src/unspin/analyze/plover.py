@@ -146,6 +146,7 @@ PARTICLE_VERBS: dict[tuple[str, str], str | None] = {
     ("ask", "for"): "DEMAND",
     ("call", "out"): "DISAPPROVE",
     ("sign", "up"): None,
+    ("sign", "off"): None,
     ("plead", "guilty"): None,  # a plea in court, no demand ("pleaded not guilty")
     ("plead", "innocent"): None,
     ("open", "fire"): "ASSAULT",
@@ -176,12 +177,20 @@ EQUIPMENT_NOUNS = frozenset(
     "weapon rifle gun pistol helicopter aircraft plane jet fighter bomber drone vehicle ship boat "
     "submarine craft tank dog team squad unit group force brigade".split())
 
+#: Nouns that demand only when they say what for or of whom ("an appeal for calm", "a plea to the
+#: UN"); "entered a plea", "reversed on appeal" are steps in court.
+ADDRESSED_DEMANDS = frozenset({"plea", "appeal"})
+#: Verbs that make a "seizure" an illness, not a confiscation ("suffers seizures").
+AILMENT_VERBS = frozenset({"suffer", "have", "experience", "cause", "trigger", "induce"})
+
 #: noun + modifier expressions: (noun lemma, modifier lemma) -> type.
 NOUN_COMPOUNDS: dict[tuple[str, str], str | None] = {
     # None: a fixed expression that is not an event at all.
     ("release", "press"): None,
     # shop offers, not agreements: "the best deals", "Black Friday deals"
     **{("deal", word): None for word in "best great hot cheap friday holiday".split()},
+    # a case in court, not a fight: "the legal battle ahead"
+    **{(noun, word): None for noun in ("battle", "fight") for word in ("legal", "court", "courtroom")},
     ("conference", "press"): None,
     ("strike", "hunger"): "PROTEST",
     ("strike", "general"): "PROTEST",
@@ -249,7 +258,14 @@ OBJECT_VERBS: dict[str, list[tuple]] = {
     "share": [(INFORMATION, None), (NO_OBJECT, None)],  # "shared stories", "please share"
     # "called the police", "people calling our radio room": a call, no demand ("call for", "call on" are)
     "call": [(NO_OBJECT, None), ("*", None)],
-    "recognize": [(CLAUSE, None)],  # "we now recognize that ..." admits, it does not recognize a state
+    "recognize": [(CLAUSE, None)],
+    # ground and power are yielded (CONCEDE); "the inquiry yielded dozens of indictments" produced them
+    "yield": [(frozenset("ground floor power control territory position city town".split()), "CONCEDE"),
+              ("*", None)],
+    # talks and guests are hosted (CONSULT); "companies that host online platforms" run them
+    "host": [(frozenset("talk meeting summit conference visit delegation leader president minister "
+                        "counterpart envoy guest negotiation round".split()), "CONSULT"), ("*", None)],
+    "press": [(frozenset("case claim charge button point".split()), None)],  # "pressed her case"  # "we now recognize that ..." admits, it does not recognize a state
     # troops, police and weapons are deployed (MOBILIZE); "deploying cleaner technology" mobilizes nothing
     "deploy": [(frozenset("technology software tool app update feature strategy capital fund".split()), None)],
     # a country recalls its envoys (SANCTION); "the report recalls that ...", "he recalled the day" remember
