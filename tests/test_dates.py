@@ -70,7 +70,7 @@ def test_durations_and_unreadable_expressions():
     d = found(analyse("Over the past two years, they forgot the year of the great flood.", published="2021-03-10"))
     assert (d["the past two years"].label, d["the past two years"].attrs["value"]) == ("duration", "P2Y")
     # an article before a numeral is no "one": a five year plan lasts five years, not six
-    d.update(found(analyse("The crew will fly there and back in a five year mission.", published="2021-03-10")))
+    d.update(found(analyse("The crew will fly out and back in a five year mission.", published="2021-03-10")))
     assert d["a five year"].attrs["value"] == "P5Y"
     unread = d["the year of the great flood"]
     assert unread.attrs["value"] is None and unread.confidence < 0.8
@@ -228,7 +228,8 @@ def test_an_embedded_posts_day_bounds_the_reference():
 
 
 def test_a_day_something_is_scheduled_for_lies_ahead():
-    d = found(analyse("Sentencing is scheduled for Feb. 14, prosecutors said. The hearing was set for March 2.",
+    d = found(analyse("Sentencing is scheduled for Feb. 14, prosecutors said. The hearing was set for "
+                      "March 2.",
                       published="2019-11-19"))
     assert d["Feb. 14"].attrs["value"] == "2020-02-14"
     assert d["March 2"].attrs["value"] == "2019-03-02"

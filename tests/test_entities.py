@@ -104,8 +104,8 @@ def test_a_body_is_not_named_after_one_of_its_parts(components):
 
 
 def test_a_headline_name_run_on_into_a_capitalised_word_is_the_name_the_body_gives(components):
-    doc = analyse("Merkel Ready to Back Sweeping Plan on Coal Mines\n\nBERLIN — Chancellor Merkel will back a "
-                  "plan to close the mines, aides said. Ms. Merkel spoke on Monday.", components)
+    doc = analyse("Merkel Ready to Back Sweeping Plan on Coal Mines\n\nBERLIN — Chancellor Merkel will "
+                  "back a plan to close the mines, aides said. Ms. Merkel spoke on Monday.", components)
     people = [(text, attrs["canonical"]) for text, label, attrs in found(doc) if label == "PERSON"]
     assert people == [("Merkel", "Merkel"), ("Chancellor Merkel", "Merkel"), ("Ms. Merkel", "Merkel")]
 

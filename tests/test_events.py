@@ -295,7 +295,8 @@ def test_a_particle_that_changes_the_sense_leaves_no_event():
 
 
 def test_a_trigger_word_naming_a_kind_of_equipment_is_no_event():
-    doc = analyse("The navy sent an attack submarine and two strike aircraft. The assault-weapons ban stalled.")
+    doc = analyse("The navy sent an attack submarine and two strike aircraft. "
+                  "The assault-weapons ban stalled.")
     assert not only(doc, "ASSAULT")
     doc = analyse("Rebels launched an assault on the town.")
     assert [e.attrs["target"] for e in only(doc, "ASSAULT")] == ["town"]
@@ -333,9 +334,9 @@ def test_fuel_fired_plants_and_deployed_software_are_no_events():
 
 
 def test_publishing_calling_and_sharing_are_no_concessions_or_demands():
-    doc = analyse("Recordings released by the council give some details. The police released the name of the "
-                  "driver. Neighbours who have shared photos of the flood were thanked. Officers were called to "
-                  "the house that night. The host asked the mayor if he would resign.")
+    doc = analyse("Recordings released by the council give some details. The police released the name of "
+                  "the driver. Neighbours who have shared photos of the flood were thanked. Officers were "
+                  "called to the house that night. The host asked the mayor if he would resign.")
     assert {e.attrs["type"] for e in doc.layer("events")} <= {"SUPPORT"}  # the thanks alone
     doc = analyse("The army released 40 prisoners. The senator called for a ceasefire. "
                   "It is time to call out the group.")

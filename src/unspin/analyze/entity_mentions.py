@@ -423,8 +423,8 @@ def find_mentions(sdoc) -> list[Mention]:
     mentions += list(repeated_mentions(sdoc, mentions, covered))
     mentions = numbered_units(sdoc, affixed_bodies(sdoc, mentions))
     mentions = without_title_fragments(sdoc, without_overlaps(mentions))
-    mentions = nationality_with_title(sdoc, nationality_in_description(sdoc, places_with_region(sdoc, mentions)))
-    return headline_names_read_against_body(sdoc, mentions)
+    mentions = nationality_in_description(sdoc, places_with_region(sdoc, mentions))
+    return headline_names_read_against_body(sdoc, nationality_with_title(sdoc, mentions))
 
 
 # --- places and titles that re3d and ACE draw as one mention -----------------------------------

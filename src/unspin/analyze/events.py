@@ -177,7 +177,8 @@ def glued_participle(token) -> bool:
     fuel, not a shot. (Other glued participles stay events: "a government-imposed curfew".)"""
     doc = token.doc
     return token.lower_ == "fired" and token.i >= 2 and doc[token.i - 1].text == "-" \
-        and not doc[token.i - 2].whitespace_ and not doc[token.i - 1].whitespace_ and (doc[token.i - 2].is_lower or doc[token.i - 2].pos_ == "NOUN")
+        and not doc[token.i - 2].whitespace_ and not doc[token.i - 1].whitespace_ \
+        and (doc[token.i - 2].is_lower or doc[token.i - 2].pos_ == "NOUN")
 
 
 def verb_trigger(token) -> Trigger | None:
@@ -335,7 +336,8 @@ def frame_event(token, kind: str, triggers: dict[int, Trigger], wrapped: set[int
     if action is not None and (action.token.i in wrapped or action.token.i == token.i):
         action = None
     complement = verbal_complement(token)
-    if complement is not None and any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in complement.children):
+    if complement is not None and any(c.dep_ == "mark" and c.lower_ in ("if", "whether")
+                                      for c in complement.children):
         return None  # "asked Clinton if he would ...": a question, not a demand
     if token.lemma_ == "call" and any(c.dep_ == "auxpass" for c in token.children):
         return None  # "police were called to the home to investigate": summoned, nobody demands

@@ -253,25 +253,26 @@ OBJECT_VERBS: dict[str, list[tuple]] = {
     # verb: [(object lemmas, type), ...]; the first match wins; "*" is any object; type None: no event.
     "execute": [(UNDERTAKINGS, None)],
     "demonstrate": [(CLAUSE, None), (NO_OBJECT, "PROTEST"), ("*", None)],  # "demonstrated its resolve"
-    "promise": [(NO_OBJECT, None)],
+    "promise": [(NO_OBJECT, None)],  # "the plan is promising"; "promised to ..." is read as a frame
     "release": [(INFORMATION, None)],  # prisoners are released (CONCEDE); statements are published
     "share": [(INFORMATION, None), (NO_OBJECT, None)],  # "shared stories", "please share"
     # "called the police", "people calling our radio room": a call, no demand ("call for", "call on" are)
     "call": [(NO_OBJECT, None), ("*", None)],
-    "recognize": [(CLAUSE, None)],
+    "recognize": [(CLAUSE, None)],  # "we now recognize that ..." admits; it does not recognize a state
     # ground and power are yielded (CONCEDE); "the inquiry yielded dozens of indictments" produced them
     "yield": [(frozenset("ground floor power control territory position city town".split()), "CONCEDE"),
               ("*", None)],
     # talks and guests are hosted (CONSULT); "companies that host online platforms" run them
     "host": [(frozenset("talk meeting summit conference visit delegation leader president minister "
                         "counterpart envoy guest negotiation round".split()), "CONSULT"), ("*", None)],
-    "press": [(frozenset("case claim charge button point".split()), None)],  # "pressed her case"  # "we now recognize that ..." admits, it does not recognize a state
+    "press": [(frozenset("case claim charge button point".split()), None)],  # "pressed her case"
     # troops, police and weapons are deployed (MOBILIZE); "deploying cleaner technology" mobilizes nothing
-    "deploy": [(frozenset("technology software tool app update feature strategy capital fund".split()), None)],
+    "deploy": [(frozenset("technology software tool app update feature strategy capital fund".split()),
+                None)],
     # a country recalls its envoys (SANCTION); "the report recalls that ...", "he recalled the day" remember
     "recall": [(ENVOYS | frozenset({"ambassador"}), "SANCTION"), ("*", None), (NO_OBJECT, None)],
     # "asked about the claim", "was asked if she would vote": a question, no demand ("asked for" is one)
-    "ask": [(CLAUSE, None), (frozenset({"question"}), None), (NO_OBJECT, None)],  # "the plan is promising"; "promised to ..." is read as a frame
+    "ask": [(CLAUSE, None), (frozenset({"question"}), None), (NO_OBJECT, None)],
     "strike": [(DEALS, "AGREE"), (NO_OBJECT, "ASSAULT"), ("*", "ASSAULT")],
     "fire": [(NO_OBJECT, "ASSAULT"), (PROJECTILES, "ASSAULT")],
     "hit": [(NO_OBJECT, "ASSAULT"), ("*", "ASSAULT")],

@@ -96,8 +96,8 @@ def number_value(text: str) -> int | float | None:
     """The number an English numeral names: "14,000", "2.5 million", "three", "a dozen", "$3bn"."""
     words = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text.lower().strip())
     words = [w.rstrip(".") if w.rstrip(".") in SUFFIXES else w for w in re.sub(r"[$€£¥₽₹₴]", " ", words).replace(" and ", " ").split()]
-    if words[:1] in (["a"], ["an"]) and len(words) > 1 and (words[1] in ("dozen", "hundred") or words[1] in SCALES):
-        words[0] = "one"  # "a dozen", "a million"; before another numeral it is an article: "a five year plan"
+    if words[:1] in (["a"], ["an"]) and len(words) > 1 and words[1] in ("dozen", "hundred", *SCALES):
+        words[0] = "one"  # "a dozen", "a million"; before another numeral, an article: "a five year plan"
     total, current, seen = 0.0, 0.0, False
     for prev, word in zip([""] + words, words):
         digits = _DIGITS.match(word)
@@ -358,7 +358,8 @@ def _after(sdoc, last, hint):
     fraction = _fraction_after(sdoc, last)
     if fraction is not None:  # "three-quarters of staff": a share, given as a percent
         end, parts = fraction
-        return end, "percent", {"unit": "%", "parts": parts, "cue": f"fraction {sdoc[last.i:end.i + 1].text!r}"}
+        written = sdoc[last.i:end.i + 1].text
+        return end, "percent", {"unit": "%", "parts": parts, "cue": f"fraction {written!r}"}
     word = nxt.lower_
     if word in PERCENT_WORDS:
         return nxt, "percent", {"unit": "%", "cue": f"percent sign {nxt.text!r}"}
