@@ -318,7 +318,8 @@ OTHER_SENSES = {
                                      "the flood were thanked. Officers were called to the house that night. "
                                      "The host asked the mayor if he would resign.", {"SUPPORT"},  # thanks
                                      "The army released 40 prisoners. The senator called for a ceasefire. "
-                                     "It is time to call out the group.", ["CONCEDE", "DEMAND", "DISAPPROVE"]),
+                                     "It is time to call out the group.",
+                                     ["CONCEDE", "DEMAND", "DISAPPROVE"]),
     "a phone call": ("Strangers kept calling the newsroom shouting threats.", {"THREATEN"},
                      "The union called on workers to strike. Protesters called for the mayor to resign.",
                      ["DEMAND", "DEMAND"]),
@@ -328,7 +329,8 @@ OTHER_SENSES = {
         "television. Gifts will pay for the legal battle ahead.",
         {"SANCTION", "CONCEDE", "INVESTIGATE"},  # the ban, lifted; the inquiry
         "Police announced the seizure of 40 rifles. The mayor made an appeal for calm. The rebels yielded "
-        "ground. The president hosted talks with his counterpart.", ["COERCE", "DEMAND", "CONCEDE", "CONSULT"]),
+        "ground. The president hosted talks with his counterpart.",
+        ["COERCE", "DEMAND", "CONCEDE", "CONSULT"]),
 }
 
 
