@@ -169,10 +169,11 @@ def test_gazetteer_ranks_countries_big_cities_states_then_towns():
     assert gazetteer.resolve("White House", alternates=False) is None
 
 
-def test_a_name_several_cities_share_as_another_name_resolves_to_none(components):
+def test_a_name_several_cities_share_as_another_name_is_a_place_but_not_located(components):
     # GeoNames lists "Newtown" among the other names of eight US cities; the largest is Tallahassee
-    assert gazetteer.resolve("Newtown", fuzzy=True) is None  # nor a misspelling of "Newton"
-    assert gazetteer.resolve("Bombay").place.name == "Mumbai"  # one city's other name still resolves
+    match = gazetteer.resolve("Newtown", fuzzy=True)
+    assert match.shared and match.how == "alternate"  # a place's name: the rules may read it as one
+    assert not gazetteer.resolve("Bombay").shared  # one city's other name still says where
     doc = analyse("A vigil was held in Newtown on Sunday night.", components)
     [(label, attrs)] = by_text(doc)["Newtown"]
     assert label == "GPE" and "country_code" not in attrs and attrs["canonical"] == "Newtown"

@@ -134,7 +134,7 @@ def place_attrs(name: str, label: str) -> tuple[str | None, dict]:
     if label == "FAC":
         return None, {}
     match = gazetteer.resolve(name, fuzzy=(label == "GPE"), alternates=(label == "GPE"))
-    if match is None:
+    if match is None or match.shared:  # a place's name, but of which place is not known
         return None, {}
     attrs = match.place.attrs()
     attrs["place_match"] = match.how

@@ -213,11 +213,24 @@ def after_personal_title(sdoc, m: Mention) -> bool:
 
 
 def large_city(text: str) -> bool:
-    """A large city by its own name, spelled as the gazetteer spells it: accents folded away ("Bush"
-    for Būsh) or one of its other names ("Kali" for Cali) make a match too loose to overrule the parser."""
+    """A large city spelled as the gazetteer spells it: accents folded away ("Bush" for Būsh) make
+    a match too loose to overrule the parser."""
     match = gazetteer.resolve(text)
     return bool(match and match.place.kind == "city" and match.place.population >= LARGE_CITY
-                and match.how != "alternate" and match.spelled_as(text))
+                and match.spelled_as(text))
+
+
+#: Words for a relative or a companion: the name right after one is a person's ("his wife Kali"),
+#: whatever city GeoNames spells so (Cali).
+KIN_WORDS = frozenset({
+    "wife", "husband", "son", "daughter", "brother", "sister", "mother", "father", "uncle", "aunt", "cousin",
+    "nephew", "niece", "grandson", "granddaughter", "grandmother", "grandfather", "friend", "partner",
+    "girlfriend", "boyfriend", "fiancé", "fiancée", "fiance", "fiancee", "widow", "widower", "child", "baby",
+})
+
+
+def after_kin_word(sdoc, m: Mention) -> bool:
+    return m.start > 0 and sdoc[m.start - 1].lower_ in KIN_WORDS
 
 
 #: People are "on" or "via" nothing in news: "posted on X", "via X" name a platform or an outlet.
@@ -371,7 +384,8 @@ def relabel(sdoc, mentions: list[Mention]) -> list[Mention]:
         elif (mislabelled_place or m.label in ("PRODUCT", "WORK_OF_ART") and text in described) \
                 and text in places:
             m = m.but(label="GPE", why=places[text])
-        elif mislabelled_place and m.label in ("PERSON", "NORP", "LANGUAGE") and large_city(text):
+        elif mislabelled_place and m.label in ("PERSON", "NORP", "LANGUAGE") and large_city(text) \
+                and not after_kin_word(sdoc, m):
             m = m.but(label="GPE", why="large_city_in_gazetteer")
         elif m.label not in ("PERSON", "NORP", "GPE") and key in people and not large_city(text):
             m = m.but(label="PERSON", why=f"person_elsewhere:{people[key].full}")

@@ -76,6 +76,9 @@ class Match:
     how: str  # name | alias | alternate | fuzzy
     score: float = 100.0
     matched: str = ""  # the gazetteer's own spelling of the name that matched
+    #: the name is another name of several places ("Newtown"): it is a place's name, but which place
+    #: is not known, so the match says nothing of where (``place`` is only the largest of them)
+    shared: bool = False
 
     def spelled_as(self, name: str) -> bool:
         """Whether ``name`` is the gazetteer's spelling, accents included ("Bush" is not "Būsh").
@@ -111,7 +114,7 @@ class Gazetteer:
         self._by_key: dict[str, tuple[int, int, Place, str, str]] = {}
         self._fuzzy_keys: list[str] = []
         self._fuzzy_places: list[Place] = []
-        #: alternate-name keys that several cities share ("Newtown" is listed for eight): no answer
+        #: alternate-name keys that several cities share ("Newtown" is listed for eight)
         self._shared_alternates: set[str] = set()
 
     def add(self, name: str, place: Place, priority: int, how: str) -> None:
@@ -131,16 +134,13 @@ class Gazetteer:
 
     def lookup(self, name: str) -> Match | None:
         """The best exact match: a country, a continent, a big city, a US state, another city, then
-        a city's alternate name if only one city goes by it; the largest place of a rank."""
+        a city's alternate name (``shared`` when several cities go by it); the largest place of a rank."""
         k = key(name)
         found = self._by_key.get(k)
-        if found is None or (found[0] == RANK_ALTERNATE and k in self._shared_alternates):
+        if found is None:
             return None
-        return Match(found[2], found[3], 100.0, found[4])
-
-    def is_shared_alternate(self, name: str) -> bool:
-        """A real spelling of several places: no single answer, and no misspelling of another."""
-        return key(name) in self._shared_alternates
+        shared = found[0] == RANK_ALTERNATE and k in self._shared_alternates
+        return Match(found[2], found[3], 100.0, found[4], shared)
 
     def fuzzy(self, name: str) -> Match | None:
         """A close spelling of a large city or a country, for a name that missed exactly."""
@@ -259,4 +259,4 @@ def resolve(name: str, fuzzy: bool = False, alternates: bool = True) -> Match | 
     match = gaz.lookup(name)
     if match and match.how == "alternate" and not alternates:
         match = None
-    return match or (gaz.fuzzy(name) if fuzzy and not gaz.is_shared_alternate(name) else None)
+    return match or (gaz.fuzzy(name) if fuzzy else None)
