@@ -60,6 +60,14 @@ def test_money_percent_and_measures():
     assert q["40 square kilometres"].attrs["unit"] == "km²"
 
 
+def test_kitchen_engine_and_noise_units_are_measures():
+    q = found(analyse("The new engine makes 149 horsepower and 38 dBa of noise. Stir 1 tsp of salt into 8 oz "
+                      "of water."))
+    assert {text: (s.label, s.attrs["unit"]) for text, s in q.items()} == {
+        "149 horsepower": ("measure", "hp"), "38 dBa": ("measure", "dB(A)"), "1 tsp": ("measure", "tsp"),
+        "8 oz": ("measure", "oz")}
+
+
 def test_vague_plurals_are_approximate_lower_bounds():
     doc = analyse("Dozens of people were hurt and a dozen officers arrived.")
     q = found(doc)

@@ -77,6 +77,9 @@ UNITS = {
     "gram": "g", "g": "g", "tonne": "t", "ton": "t", "t": "t", "lb": "lb", "lbs": "lb", "litre": "L", "liter": "L",
     "gallon": "gal", "barrel": "bbl", "bpd": "bbl/d", "acre": "acre", "hectare": "ha", "ha": "ha", "mw": "MW",
     "gw": "GW", "kwh": "kWh", "twh": "TWh", "degree": "°", "mph": "mph", "km/h": "km/h", "knot": "kn", "km2": "km²",
+    "oz": "oz", "ounce": "oz", "horsepower": "hp", "hp": "hp", "decibel": "dB", "db": "dB", "dba": "dB(A)",
+    "tsp": "tsp", "teaspoon": "tsp", "tbsp": "tbsp", "tablespoon": "tbsp", "ml": "mL", "millilitre": "mL",
+    "milliliter": "mL",
 }
 AREA_WORDS = {"square": "²", "cubic": "³"}
 PERCENT_WORDS = {"%": "%", "percent": "%", "pc": "%"}
