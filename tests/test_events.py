@@ -338,3 +338,11 @@ OTHER_SENSES = {
 def test_a_words_other_sense_names_no_event(other, allowed, usual, expected):
     assert set(types(analyse(other))) <= allowed
     assert types(analyse(usual)) == expected
+
+
+def test_the_strike_of_a_labour_dispute_is_a_protest():
+    doc = analyse("The union says 900 members have stopped work at the mill. Its leader said the strike "
+                  "would go on.")
+    assert types(doc) == ["PROTEST", "PROTEST"]
+    doc = analyse("Warplanes hit the depot at night. Officials said the strike killed two guards.")
+    assert "PROTEST" not in types(doc)

@@ -675,6 +675,30 @@ def event_spans(doc: Document, sentence_span: Span, sent, index: EntityIndex, sd
         yield Span(start, end, trig.type, confidence, attrs=attrs)
 
 
+#: Triggers that name people stopping work: a document holding one is about a labour dispute.
+WORK_STOPPAGES = frozenset({"stop work", "walk out", "on strike", "general strike", "labor strike",
+                            "labour strike", "workers strike"})
+
+
+def strikes_of_a_labour_dispute(found: list) -> list:
+    """Once a document has people stop work ("4,200 members have stopped work"), a bare "the strike"
+    with no target and no actor is that stoppage (PROTEST), not an attack."""
+    dispute = any(span.attrs["type"] == "PROTEST" and (
+        span.attrs.get("trigger") in WORK_STOPPAGES or span.attrs.get("rule") == "strike by people stopping work")
+        for _, span, _ in found)
+    if not dispute:
+        return found
+    out = []
+    for number, span, refers in found:
+        a = span.attrs
+        if a["type"] == "ASSAULT" and a.get("trigger") == "strike" and a.get("rule") == "noun lexicon" \
+                and not a.get("target") and not a.get("actor"):
+            attrs = {**a, "type": "PROTEST", "rule": "strike in a document about people stopping work"}
+            span = replace(span, label="PROTEST", attrs=attrs)
+        out.append((number, span, refers))
+    return out
+
+
 @registry.component("events", assigns="events", requires=["sentences"])
 def events(doc: Document) -> Iterator[Span]:
     sdoc = parse(doc)
@@ -687,4 +711,4 @@ def events(doc: Document) -> Iterator[Span]:
         for span in event_spans(doc, sentence_span, sent, index, sdoc):
             head = sdoc.char_span(span.start, span.end, alignment_mode="expand")
             found.append((number, span, head is not None and event_groups.refers_back(head.root)))
-    yield from event_groups.group(found)
+    yield from event_groups.group(strikes_of_a_labour_dispute(found))
