@@ -351,6 +351,17 @@ def rule_attributions(sdoc) -> list[tuple[str, tuple]]:
     return found_all
 
 
+def part_of_a_cue(word, cue_words: set[int]) -> bool:
+    """A cue word already taken, or a word hanging off one within two steps ("said [in [a statement]]")."""
+    for _ in range(3):
+        if word.i in cue_words:
+            return True
+        if word.head.i == word.i:
+            return False
+        word = word.head
+    return False
+
+
 def cue_probability(sdoc, probs, bounds: tuple[int, int]) -> float:
     span = sdoc.char_span(bounds[0], bounds[1], alignment_mode="expand")
     return max((float(probs[t.i]) for t in span), default=0.0) if span is not None else 0.0
@@ -386,8 +397,8 @@ def combined(sdoc, model, probs=None) -> list[tuple[str, tuple]]:
     inside = SpanIndex(Bounds(a, b) for a, b in quotes)
     for group in cue_groups(probs, sdoc, model.threshold):
         found = read_cue(group, sdoc, probs, quotes)
-        if found is None or any(overlaps(found[3], t) for t in taken) or found[1].i in cue_words:
-            continue  # the same cue twice: "The price wasn't announced" is one attribution, not two
+        if found is None or any(overlaps(found[3], t) for t in taken) or part_of_a_cue(found[1], cue_words):
+            continue  # the same cue twice: "said in a statement" is one attribution, not two
         taken.append(found[3])
         cue_words.add(found[1].i)
         kept.append(("quote" if inside_quote(found[0], inside) else "reported", found))
