@@ -233,3 +233,11 @@ def test_a_day_something_is_scheduled_for_lies_ahead():
                       published="2019-11-19"))
     assert d["Feb. 14"].attrs["value"] == "2020-02-14"
     assert d["March 2"].attrs["value"] == "2019-03-02"
+
+
+def test_the_end_of_the_month_is_this_months_end():
+    d = found(analyse("Talks may resume before the end of the month, and prices rose at the end of the year.",
+                      published="2026-11-12"))
+    assert (d["before the end of the month"].attrs["value"], d["the end of the year"].attrs["value"]) == \
+        ("2026-11", "2026")
+    assert d["the end of the year"].attrs["modifier"] == "end"

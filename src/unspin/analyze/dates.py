@@ -311,6 +311,8 @@ def read(expression: str, spacy_label: str, ctx: Context) -> Reading:
         reading = _first_reading(text, ctx)
     if reading is None:
         reading = _month_of_year(text, ctx)
+    if reading is None and modifiers and _CURRENT_PERIOD.fullmatch(text):
+        reading = _first_reading("this " + text[len("the "):], ctx)
     if reading is None:
         label = "time" if spacy_label == "TIME" else "date"
         return Reading(label, None, None, reader="no reader: left unnormalised")
@@ -338,7 +340,10 @@ _QUALIFIERS = [
     (re.compile(r"(.+) (morning|afternoon|evening|night)"), 1, None),
     (re.compile(r"(.+?) of (?:the )?(?:year|month|week)"), 1, "of the period"),
     (re.compile(r"(the .+) (after|before)"), 1, None),
+    (re.compile(r"(before|after|by|until) (the .+)"), 2, None),
 ]
+#: A period named with "the" after a qualifier is the current one: "the end of the month" is this month's.
+_CURRENT_PERIOD = re.compile(r"the (week|month|year)")
 
 
 def _unqualified(text: str) -> tuple[str, str | None]:
