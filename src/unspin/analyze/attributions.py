@@ -352,14 +352,10 @@ def rule_attributions(sdoc) -> list[tuple[str, tuple]]:
 
 
 def part_of_a_cue(word, cue_words: set[int]) -> bool:
-    """A cue word already taken, or a word hanging off one within two steps ("said [in [a statement]]")."""
-    for _ in range(3):
-        if word.i in cue_words:
-            return True
-        if word.head.i == word.i:
-            return False
-        word = word.head
-    return False
+    """A cue word already taken, or the object of a preposition on one ("said [in [a statement]]").
+    A clause under a cue is not part of it: "said that X claimed" reports two attributions."""
+    return word.i in cue_words or (word.dep_ == "pobj" and word.head.dep_ == "prep"
+                                   and word.head.head.i in cue_words)
 
 
 def cue_probability(sdoc, probs, bounds: tuple[int, int]) -> float:
