@@ -54,10 +54,13 @@ def documents(inputs) -> list[dict]:
 
 def figures(doc: dict) -> dict:
     modality = doc["layers"].get("modality", [])
+    events = doc["layers"].get("events", [])
     return {
         "words": len(doc["text"].split()),
         "entities": len(doc["layers"].get("entities", [])),
-        "events": len(doc["layers"].get("events", [])),
+        # events, not mentions: "the strike" after "stopped work" is one event named twice
+        "events": len({e["attrs"]["event"] for e in events if e["attrs"].get("event")})
+        + sum(1 for e in events if not e["attrs"].get("event")),
         "techniques": len(doc["layers"].get("techniques", [])),
         "speculative": sum(1 for s in modality if s["label"] == "speculative"),
         "sentences": len(modality),
