@@ -137,3 +137,10 @@ def test_adding_to_something_is_no_speech():
     assert not counted.layer("attributions")
     spoken = annotate("The coach added that Ben Carter would swim again in March.")
     assert only(spoken).attrs["cue"] == "added"
+
+
+def test_one_cue_is_one_attribution():
+    stated = annotate("The harbour board said in a statement that it had offered a raise of 4 percent.")
+    assert only(stated).attrs["cue"].startswith("said")
+    unsaid = annotate("The new ferry has two decks. Fares and timetables were not announced.")
+    assert only(unsaid).attrs["cue"] == "were not announced"
