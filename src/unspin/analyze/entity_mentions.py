@@ -19,7 +19,7 @@ from unspin.analyze.entity_words import (
     ARTICLES, DROPPED_LABELS, GROUP_MODIFIERS, GROUP_WORDS, KNOWN_ORGANISATIONS, LOCATIVE, MEMBER_WORDS,
     ORG_HEADS, PLACE_LABELS, POSSESSIVES, PREPOSITIONS, RULERS_BODIES, STANDALONE_ORG_WORDS, SUBUNIT_HEADS,
     TITLE_HEADS, TITLE_WORDS_NOT_ALONE, coverage, in_headline, is_capitalised, is_title_word, is_trailing_word, Mention,
-    base_name, is_heading_line, name_key, owner, person_names, sentence_info, surface, words
+    base_name, name_key, owner, person_names, sentence_info, surface, words
 )
 
 
@@ -502,11 +502,10 @@ def headline_names_read_against_body(sdoc, mentions: list[Mention]) -> list[Ment
     def name_of(start: int, end: int) -> tuple[str, ...]:
         return tuple(base_name(surface(sdoc, start, end)).split())
 
-    heading = {sent.start: is_heading_line(sent) for sent in sdoc.sents}
-    sentence_start = sentence_info(sdoc).start
+    info = sentence_info(sdoc)
 
     def in_heading(i: int) -> bool:
-        return in_headline(sdoc, i) or heading[sentence_start[i]]
+        return info.headline[i] or info.heading_line[i]
 
     body: set[tuple[str, ...]] = set()
     for m in mentions:

@@ -177,6 +177,7 @@ def is_heading_line(tokens) -> bool:
 class SentenceInfo:
     start: tuple[int, ...]  # per token: the index of the first token of its sentence
     headline: tuple[bool, ...]  # per token: whether its sentence is in title case
+    heading_line: tuple[bool, ...]  # per token: whether its sentence is a line shaped as a headline
 
 
 def sentence_info(sdoc) -> SentenceInfo:
@@ -185,10 +186,13 @@ def sentence_info(sdoc) -> SentenceInfo:
     if info is None:
         starts: list[int] = []
         headline: list[bool] = []
+        heading_line: list[bool] = []
         for sent in sdoc.sents:
             starts.extend([sent.start] * len(sent))
             headline.extend([is_title_case(sent)] * len(sent))
-        info = sdoc.user_data["unspin.entities.sentences"] = SentenceInfo(tuple(starts), tuple(headline))
+            heading_line.extend([is_heading_line(sent)] * len(sent))
+        info = sdoc.user_data["unspin.entities.sentences"] = SentenceInfo(
+            tuple(starts), tuple(headline), tuple(heading_line))
     return info
 
 

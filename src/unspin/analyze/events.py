@@ -73,10 +73,14 @@ def direct_object(token):
     return None
 
 
+def asks_whether(clause) -> bool:
+    """A clause opened by "if" or "whether": a question or a condition, not a statement."""
+    return any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in clause.children)
+
+
 def is_clause(child) -> bool:
     """A that-clause or an if/whether-clause a verb takes ("demonstrates that ...", "asked if ...")."""
-    return child.dep_ == "ccomp" or (child.dep_ == "advcl" and any(
-        m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in child.children))
+    return child.dep_ == "ccomp" or (child.dep_ == "advcl" and asks_whether(child))
 
 
 def passive_subject(token):
@@ -336,12 +340,11 @@ def frame_event(token, kind: str, triggers: dict[int, Trigger], wrapped: set[int
     if action is not None and (action.token.i in wrapped or action.token.i == token.i):
         action = None
     complement = verbal_complement(token)
-    if complement is not None and any(c.dep_ == "mark" and c.lower_ in ("if", "whether")
-                                      for c in complement.children):
+    if complement is not None and asks_whether(complement):
         return None  # "asked Clinton if he would ...": a question, not a demand
     if token.lemma_ == "call" and any(c.dep_ == "auxpass" for c in token.children):
         return None  # "police were called to the home to investigate": summoned, nobody demands
-    if action is None and token.i not in triggers and verbal_complement(token) is None:
+    if action is None and token.i not in triggers and complement is None:
         return None
     action_type = action.type if action else None
     if kind == "commit":
@@ -407,7 +410,7 @@ def reshape_by_modality(trig: Trigger) -> Trigger | None:
         return Trigger(token, "DEMAND", f"must {trig.lemma}", f"obligation in reported speech ({trig.type})", 0.85,
                        trig.extra, action=trig)
     if auxes & plover.FUTURE and trig.type not in ("AGREE", "THREATEN", "DEMAND", "REJECT", "DISAPPROVE", "ACCUSE"):
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in token.children):
+        if asks_whether(token):
             return None  # "asked if she would resign": a question about an act, neither the act nor a pledge
         type_ = plover.committed_type(trig.type)
         if has_condition_unless(token):  # "will withdraw unless ...": an ultimatum
